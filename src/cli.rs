@@ -1,0 +1,253 @@
+//! Command-line entry points: the GUI (no subcommand), the hidden engine worker, and the tools.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+
+use crate::engine::{Engine, EngineEvent, Limits, RunRequest};
+use crate::trace::{self, Outcome, RunEnd, Snapshot, Stream, TraceStore};
+
+#[derive(Parser, Debug)]
+#[command(name = "pyxray", about = "See how CPython really runs your code.", disable_version_flag = true)]
+pub struct Cli {
+    /// Print pyxray's version and the embedded Python's.
+    #[arg(short = 'V', long)]
+    pub version: bool,
+    /// Keep notes, progress and settings in DIR instead of the user's config directory.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// The Python worker process (started by pyxray itself).
+    #[command(hide = true)]
+    Engine,
+    /// Run a program under the tracer and write its trace as JSON Lines.
+    Trace {
+        program: PathBuf,
+        #[arg(long, default_value_t = Limits::default().max_steps)]
+        max_steps: u64,
+        /// Wall-clock limit in seconds.
+        #[arg(long, default_value_t = Limits::default().time_limit_secs)]
+        timeout: f64,
+        /// Where to write the trace (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Children recorded per container.
+        #[arg(long, default_value_t = Limits::default().max_container_items)]
+        max_items: u32,
+        /// Objects recorded per step.
+        #[arg(long, default_value_t = Limits::default().max_objects)]
+        max_objects: u32,
+        /// Text for input() (default: none, so input() gets EOF).
+        #[arg(long)]
+        stdin: Option<PathBuf>,
+    },
+    /// Run a program (untraced) in the worker: its output, then its outcome.
+    Run {
+        program: PathBuf,
+        #[arg(long, default_value_t = Limits::default().time_limit_secs)]
+        timeout: f64,
+        #[arg(long)]
+        stdin: Option<PathBuf>,
+    },
+}
+
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Engine) => crate::engine::worker::worker_main(),
+        Some(Command::Trace { program, max_steps, timeout, out, max_items, max_objects, stdin }) => {
+            let limits = Limits {
+                max_steps,
+                time_limit_secs: timeout,
+                max_container_items: max_items,
+                max_objects,
+                ..Limits::default()
+            };
+            report(trace_command(&program, limits, out.as_deref(), stdin.as_deref()))
+        }
+        Some(Command::Run { program, timeout, stdin }) => {
+            let limits = Limits { time_limit_secs: timeout, ..Limits::default() };
+            report(run_command(&program, limits, stdin.as_deref()))
+        }
+        None if cli.version => {
+            println!("{}", version_line());
+            0
+        }
+        None => crate::app::run_gui(cli.data_dir),
+    }
+}
+
+fn report(result: Result<i32, String>) -> i32 {
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("pyxray: {message}");
+            2
+        }
+    }
+}
+
+fn version_line() -> String {
+    let engine = Engine::start(Engine::current_exe(), None);
+    let python = wait_ready(&engine).unwrap_or_else(|err| format!("unavailable ({err})"));
+    format!("pyxray {} (Python {python})", env!("CARGO_PKG_VERSION"))
+}
+
+/// Waits for the worker's greeting; returns the Python version.
+pub fn wait_ready(engine: &Engine) -> Result<String, String> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        match engine.recv_timeout(Duration::from_millis(100)) {
+            Some(EngineEvent::Ready { python_version }) => return Ok(python_version),
+            Some(EngineEvent::Failed(message)) => return Err(message),
+            _ => {}
+        }
+    }
+    Err("the Python worker did not start within 30 s".into())
+}
+
+fn read_program(program: &Path) -> Result<(String, RunRequest), String> {
+    let bytes = std::fs::read(program).map_err(|err| format!("cannot read {}: {err}", program.display()))?;
+    let code = String::from_utf8(bytes).map_err(|err| {
+        format!("{} is not UTF-8 text (first bad byte at offset {})", program.display(), err.utf8_error().valid_up_to())
+    })?;
+    let absolute = std::fs::canonicalize(program).unwrap_or_else(|_| program.to_path_buf());
+    let request = RunRequest {
+        code: code.clone(),
+        filename: absolute.display().to_string(),
+        limits: Limits::default(),
+        stdin: String::new(),
+        interactive: false,
+        trace: true,
+        script_dir: absolute.parent().map(|dir| dir.display().to_string()),
+    };
+    Ok((code, request))
+}
+
+fn read_stdin_file(stdin: Option<&Path>) -> Result<String, String> {
+    match stdin {
+        Some(path) => std::fs::read_to_string(path).map_err(|err| format!("cannot read {}: {err}", path.display())),
+        None => Ok(String::new()),
+    }
+}
+
+/// Runs `request` to its end, handing every event to `on_event`; returns the end.
+pub fn run_to_end(
+    engine: &Engine,
+    request: RunRequest,
+    mut on_event: impl FnMut(EngineEvent),
+) -> Result<RunEnd, String> {
+    engine.run(request)?;
+    loop {
+        match engine.recv_timeout(Duration::from_secs(1)) {
+            Some(EngineEvent::Finished(end)) => return Ok(end),
+            Some(EngineEvent::Failed(message)) => return Err(message),
+            Some(EngineEvent::WaitingForInput { .. }) => engine.send_input(None),
+            Some(event) => on_event(event),
+            None => {}
+        }
+    }
+}
+
+fn trace_command(program: &Path, limits: Limits, out: Option<&Path>, stdin: Option<&Path>) -> Result<i32, String> {
+    let (_, mut request) = read_program(program)?;
+    request.limits = limits;
+    request.stdin = read_stdin_file(stdin)?;
+    let engine = Engine::start(Engine::current_exe(), None);
+    let python = wait_ready(&engine)?;
+    let writer: Box<dyn Write> = match out {
+        Some(path) => {
+            Box::new(std::fs::File::create(path).map_err(|err| format!("cannot create {}: {err}", path.display()))?)
+        }
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut writer = BufWriter::with_capacity(1 << 20, writer);
+    let write_line = |value: &serde_json::Value, writer: &mut BufWriter<Box<dyn Write>>| -> Result<(), String> {
+        serde_json::to_writer(&mut *writer, value).map_err(|err| err.to_string())?;
+        writer.write_all(b"\n").map_err(|err| format!("cannot write the trace: {err}"))
+    };
+    write_line(&trace::json::header(&python, &request.filename, request.limits.max_steps), &mut writer)?;
+    let mut snapshot = Snapshot::default();
+    let mut index = 0u64;
+    let mut trailing = (String::new(), String::new());
+    let mut failure = None;
+    let end = run_to_end(&engine, request, |event| match event {
+        EngineEvent::Step(bytes) => match postcard::from_bytes::<trace::StepDelta>(&bytes) {
+            Ok(delta) => {
+                snapshot.apply(index, &delta);
+                if let Err(err) = write_line(&trace::json::step(index, &delta, &snapshot), &mut writer) {
+                    failure.get_or_insert(err);
+                }
+                index += 1;
+            }
+            Err(err) => {
+                failure.get_or_insert(format!("step {index} could not be decoded: {err}"));
+            }
+        },
+        EngineEvent::Output { stream: Stream::Stdout, text } => trailing.0.push_str(&text),
+        EngineEvent::Output { stream: Stream::Stderr, text } => trailing.1.push_str(&text),
+        _ => {}
+    })?;
+    if let Some(failure) = failure {
+        return Err(failure);
+    }
+    let mut end_line = trace::json::end(&RunEnd { steps: index, ..end });
+    if let Some(object) = end_line.as_object_mut() {
+        object.insert("stdout".into(), trailing.0.into());
+        object.insert("stderr".into(), trailing.1.into());
+    }
+    write_line(&end_line, &mut writer)?;
+    writer.flush().map_err(|err| format!("cannot write the trace: {err}"))?;
+    Ok(0)
+}
+
+fn run_command(program: &Path, limits: Limits, stdin: Option<&Path>) -> Result<i32, String> {
+    let (_, mut request) = read_program(program)?;
+    request.limits = limits;
+    request.trace = false;
+    request.stdin = read_stdin_file(stdin)?;
+    let engine = Engine::start(Engine::current_exe(), None);
+    wait_ready(&engine)?;
+    let end = run_to_end(&engine, request, |event| {
+        if let EngineEvent::Output { stream, text } = event {
+            let _ = match stream {
+                Stream::Stdout => std::io::stdout().write_all(text.as_bytes()),
+                Stream::Stderr => std::io::stderr().write_all(text.as_bytes()),
+            };
+        }
+    })?;
+    let _ = std::io::stdout().flush();
+    eprintln!("pyxray: {}: {}", end.outcome.as_str(), end.message);
+    Ok(match end.outcome {
+        Outcome::Finished => 0,
+        Outcome::Exit => end.exit_code.unwrap_or(1),
+        _ => 1,
+    })
+}
+
+/// Runs a program traced and collects its whole trace (tests, benchmarks, lesson checks).
+pub fn record(engine: &Engine, request: RunRequest) -> Result<TraceStore, String> {
+    let mut store = TraceStore::new();
+    let mut failure = None;
+    let end = run_to_end(engine, request, |event| match event {
+        EngineEvent::Step(bytes) => {
+            if let Err(err) = store.push_encoded(&bytes) {
+                failure.get_or_insert(err.to_string());
+            }
+        }
+        EngineEvent::Output { stream, text } => store.push_output(stream, &text),
+        _ => {}
+    })?;
+    if let Some(failure) = failure {
+        return Err(failure);
+    }
+    store.set_end(end);
+    Ok(store)
+}

@@ -1,0 +1,229 @@
+//! Reading learner frames: which code is the learner's, frame identity, line, offset and locals.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use pyo3::ffi;
+
+use super::pyutil::{self, is_dunder};
+use crate::trace::FrameKind;
+
+const CO_OPTIMIZED: i64 = 0x1;
+const CO_GENERATOR: i64 = 0x20;
+const CO_COROUTINE: i64 = 0x80;
+const CO_ITERABLE_COROUTINE: i64 = 0x100;
+const CO_ASYNC_GENERATOR: i64 = 0x200;
+
+pub struct CodeInfo {
+    pub function: String,
+    pub kind: FrameKind,
+    /// Module and class bodies keep their names in a dict; optimized code in fast locals.
+    pub optimized: bool,
+    /// Whether inner functions can rebind this frame's names (it has cell variables).
+    pub has_cells: bool,
+}
+
+/// Classifies code objects once each. Every code object seen is kept alive (one reference), so an
+/// address can never be reused by another code object and misclassified.
+pub struct CodeCache {
+    learner_file: String,
+    by_ptr: HashMap<usize, Option<Rc<CodeInfo>>>,
+}
+
+impl CodeCache {
+    pub fn new(learner_file: &str) -> Self {
+        CodeCache { learner_file: learner_file.to_owned(), by_ptr: HashMap::new() }
+    }
+
+    /// The learner's code info for `code`, or `None` for library code.
+    ///
+    /// # Safety
+    /// GIL held; `code` is a live code object.
+    pub unsafe fn lookup(&mut self, code: *mut ffi::PyObject) -> Option<Rc<CodeInfo>> {
+        if let Some(known) = self.by_ptr.get(&(code as usize)) {
+            return known.clone();
+        }
+        let info = unsafe {
+            ffi::Py_IncRef(code);
+            let filename = pyutil::getattr_string(code, c"co_filename").unwrap_or_default();
+            (filename == self.learner_file).then(|| Rc::new(describe_code(code)))
+        };
+        self.by_ptr.insert(code as usize, info.clone());
+        info
+    }
+
+    /// Releases the code objects held.
+    ///
+    /// # Safety
+    /// GIL held.
+    pub unsafe fn release(&mut self) {
+        for ptr in self.by_ptr.keys() {
+            unsafe { ffi::Py_DecRef(*ptr as *mut ffi::PyObject) };
+        }
+        self.by_ptr.clear();
+    }
+}
+
+unsafe fn describe_code(code: *mut ffi::PyObject) -> CodeInfo {
+    unsafe {
+        let name = pyutil::getattr_string(code, c"co_name").unwrap_or_else(|| "?".into());
+        let function = pyutil::getattr_string(code, c"co_qualname").unwrap_or_else(|| name.clone());
+        let flags = pyutil::getattr_i64(code, c"co_flags").unwrap_or(0);
+        let cellvars = pyutil::getattr(code, c"co_cellvars");
+        let has_cells = !cellvars.is_null() && ffi::PyObject_Length(cellvars) > 0;
+        if !cellvars.is_null() {
+            ffi::Py_DecRef(cellvars);
+        }
+        ffi::PyErr_Clear();
+        let optimized = flags & CO_OPTIMIZED != 0;
+        let kind = if flags & CO_ASYNC_GENERATOR != 0 {
+            FrameKind::AsyncGenerator
+        } else if flags & (CO_COROUTINE | CO_ITERABLE_COROUTINE) != 0 {
+            FrameKind::Coroutine
+        } else if flags & CO_GENERATOR != 0 {
+            FrameKind::Generator
+        } else if name == "<module>" {
+            FrameKind::Module
+        } else if name == "<lambda>" {
+            FrameKind::Lambda
+        } else if matches!(name.as_str(), "<listcomp>" | "<dictcomp>" | "<setcomp>") {
+            FrameKind::Comprehension
+        } else if !optimized {
+            FrameKind::Class
+        } else {
+            FrameKind::Function
+        };
+        CodeInfo { function, kind, optimized, has_cells }
+    }
+}
+
+/// # Safety
+/// GIL held; `frame` live.
+pub unsafe fn code_of(frame: *mut ffi::PyFrameObject) -> *mut ffi::PyObject {
+    // PyFrame_GetCode returns a new reference; the code cache keeps its own, so ours is dropped here.
+    unsafe {
+        let code = ffi::PyFrame_GetCode(frame) as *mut ffi::PyObject;
+        ffi::Py_DecRef(code);
+        code
+    }
+}
+
+/// # Safety
+/// GIL held; `frame` live.
+pub unsafe fn line_of(frame: *mut ffi::PyFrameObject) -> u32 {
+    unsafe { ffi::PyFrame_GetLineNumber(frame).max(0) as u32 }
+}
+
+/// The frame's last bytecode offset in bytes (-1 before the first instruction).
+///
+/// # Safety
+/// GIL held; `frame` live.
+pub unsafe fn offset_of(frame: *mut ffi::PyFrameObject) -> i32 {
+    #[cfg(Py_3_11)]
+    unsafe {
+        ffi::PyFrame_GetLasti(frame)
+    }
+    #[cfg(not(Py_3_11))]
+    unsafe {
+        pyutil::getattr_i64(frame as *mut ffi::PyObject, c"f_lasti").unwrap_or(-1) as i32
+    }
+}
+
+/// The version tag CPython bumps on every change to a dict (PEP 509; present up to 3.13).
+///
+/// # Safety
+/// `dict` is a live dict.
+#[allow(deprecated)]
+pub unsafe fn dict_version(dict: *mut ffi::PyObject) -> u64 {
+    unsafe { (*(dict as *mut ffi::PyDictObject)).ma_version_tag }
+}
+
+/// A frame's variables as `(name object, value)` pointers, in the frame's own order.
+/// Module and class bodies leave out dunder names and modules (interpreter noise, not the
+/// learner's data). `dict_version` is set when the names live in a plain dict.
+pub struct LocalsRead {
+    pub pairs: Vec<(usize, usize)>,
+    pub dict_version: Option<u64>,
+}
+
+/// # Safety
+/// GIL held; `frame` live.
+pub unsafe fn read_locals(
+    frame: *mut ffi::PyFrameObject,
+    info: &CodeInfo,
+    known_version: Option<u64>,
+) -> Option<LocalsRead> {
+    unsafe {
+        let mapping = pyutil::getattr(frame as *mut ffi::PyObject, c"f_locals");
+        if mapping.is_null() {
+            return Some(LocalsRead { pairs: Vec::new(), dict_version: None });
+        }
+        let filter_noise = !info.optimized;
+        let mut pairs = Vec::new();
+        let mut dict_version = None;
+        if ffi::PyDict_Check(mapping) != 0 {
+            let version = dict_version_of(mapping);
+            if version.is_some() && version == known_version {
+                ffi::Py_DecRef(mapping);
+                return None;
+            }
+            dict_version = version;
+            let mut position: ffi::Py_ssize_t = 0;
+            let mut key: *mut ffi::PyObject = std::ptr::null_mut();
+            let mut value: *mut ffi::PyObject = std::ptr::null_mut();
+            while ffi::PyDict_Next(mapping, &mut position, &mut key, &mut value) != 0 {
+                if filter_noise && is_noise(key, value) {
+                    continue;
+                }
+                pairs.push((key as usize, value as usize));
+            }
+            // Before 3.13 `f_locals` of a function is a snapshot dict the frame keeps. When nobody
+            // but the frame holds it, empty it again so its references do not inflate refcounts or
+            // keep dead objects alive (it is refilled whenever anyone asks for it).
+            if info.optimized && ffi::Py_REFCNT(mapping) == 2 {
+                ffi::Py_DecRef(mapping);
+                // The values stay alive: the frame's fast locals own them.
+                ffi::PyDict_Clear(mapping);
+                dict_version = None;
+                return Some(LocalsRead { pairs, dict_version });
+            }
+        } else {
+            let items = ffi::PyMapping_Items(mapping);
+            if items.is_null() {
+                ffi::PyErr_Clear();
+            } else {
+                let count = ffi::PyList_GET_SIZE(items);
+                for i in 0..count {
+                    let item = ffi::PyList_GET_ITEM(items, i);
+                    if ffi::PyTuple_Check(item) != 0 && ffi::PyTuple_GET_SIZE(item) == 2 {
+                        let key = ffi::PyTuple_GET_ITEM(item, 0);
+                        let value = ffi::PyTuple_GET_ITEM(item, 1);
+                        if filter_noise && is_noise(key, value) {
+                            continue;
+                        }
+                        pairs.push((key as usize, value as usize));
+                    }
+                }
+                ffi::Py_DecRef(items);
+            }
+        }
+        ffi::Py_DecRef(mapping);
+        Some(LocalsRead { pairs, dict_version })
+    }
+}
+
+unsafe fn dict_version_of(dict: *mut ffi::PyObject) -> Option<u64> {
+    #[cfg(not(Py_3_14))]
+    unsafe {
+        Some(dict_version(dict))
+    }
+    #[cfg(Py_3_14)]
+    {
+        let _ = dict;
+        None
+    }
+}
+
+unsafe fn is_noise(key: *mut ffi::PyObject, value: *mut ffi::PyObject) -> bool {
+    unsafe { pyutil::str_bytes(key).is_none_or(is_dunder) || ffi::PyModule_Check(value) != 0 }
+}

@@ -1,0 +1,801 @@
+//! Which objects the learner's frames can reach, and what changed about them since the last step.
+//!
+//! Leaves (immutable, childless objects: ints, strs, floats, ...) are counted by the edges that point
+//! at them; everything else is marked from the roots at every step. So a list of 5,000 ints costs one
+//! comparison of its item array per step, not 5,000 visits, and memory grows with what changes.
+//! No strong reference is held to any learner object: holding one would change refcounts, `id()`
+//! reuse and `__del__` timing, which is exactly what the learner came to see.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::ffi::c_int;
+
+use pyo3::ffi;
+
+use super::pyutil::{self, is_dunder};
+use crate::trace::{Child, HeapObject, Key, ObjKind, ObjectChange, ObjectUpdate, Splice};
+
+/// Containers up to this many recorded children have their leaf children's refcounts refreshed at
+/// every step; larger ones refresh a child's refcount when its slot changes.
+const REFCOUNT_SWEEP_LIMIT: usize = 256;
+/// Ints longer than this many bits are shown by size: printing them could take seconds.
+const MAX_INT_BITS_FOR_REPR: i64 = 40_000;
+
+#[derive(Clone, Debug)]
+pub struct HeapLimits {
+    pub max_items: usize,
+    pub max_objects: usize,
+    pub max_repr_chars: usize,
+    pub repr_budget_ms: u32,
+}
+
+struct Tracked {
+    type_ptr: usize,
+    kind: ObjKind,
+    leaf: bool,
+    fingerprint: u64,
+    /// Non-leaves: the step at which the marking last reached the object.
+    epoch: u64,
+    /// Leaves: edges from recorded containers and bindings.
+    in_edges: u32,
+    children: Vec<Child>,
+    /// For sequences: the item pointers as last recorded, compared as one block.
+    item_ptrs: Vec<usize>,
+    more: u64,
+    size: u64,
+    refcount: u64,
+    repr: String,
+    composed: bool,
+}
+
+enum Pending {
+    New { object: HeapObject, replaced: bool },
+    Update(ObjectUpdate),
+    Gone,
+}
+
+pub struct HeapTracker {
+    limits: HeapLimits,
+    objects: HashMap<usize, Tracked>,
+    non_leaves: Vec<usize>,
+    epoch: u64,
+    pending: HashMap<usize, Pending>,
+    /// Edges removed during this step, applied after marking so an object moving between two
+    /// places within a step is not reported gone and new again.
+    dropped: Vec<usize>,
+    worklist: Vec<usize>,
+    getsizeof: *mut ffi::PyObject,
+    /// The heap was cut at `max_objects` in this run.
+    pub truncated: bool,
+}
+
+/// The children of an object as read from the interpreter right now.
+struct Scan {
+    children: Vec<Child>,
+    item_ptrs: Option<Vec<usize>>,
+    total: u64,
+}
+
+impl HeapTracker {
+    /// # Safety
+    /// GIL held.
+    pub unsafe fn new(limits: HeapLimits) -> Self {
+        let getsizeof = unsafe {
+            let sys = ffi::PyImport_ImportModule(c"sys".as_ptr());
+            let function = if sys.is_null() { std::ptr::null_mut() } else { pyutil::getattr(sys, c"getsizeof") };
+            if !sys.is_null() {
+                ffi::Py_DecRef(sys);
+            }
+            ffi::PyErr_Clear();
+            function
+        };
+        HeapTracker {
+            limits,
+            objects: HashMap::new(),
+            non_leaves: Vec::new(),
+            epoch: 0,
+            pending: HashMap::new(),
+            dropped: Vec::new(),
+            worklist: Vec::new(),
+            getsizeof,
+            truncated: false,
+        }
+    }
+
+    pub fn begin_step(&mut self) {
+        self.epoch += 1;
+    }
+
+    /// A new edge to `ptr` (a binding or a child slot that changed).
+    ///
+    /// # Safety
+    /// GIL held; `ptr` is a live object.
+    pub unsafe fn add_edge(&mut self, ptr: usize) {
+        unsafe {
+            let type_ptr = ffi::Py_TYPE(ptr as *mut ffi::PyObject) as usize;
+            let (same, leaf) = match self.objects.get(&ptr) {
+                Some(tracked) => {
+                    let same = tracked.type_ptr == type_ptr
+                        && (!tracked.leaf || tracked.fingerprint == leaf_fingerprint(ptr as *mut ffi::PyObject));
+                    (same, tracked.leaf)
+                }
+                None => (false, false),
+            };
+            if same {
+                if leaf {
+                    self.refresh_refcount(ptr);
+                    if let Some(tracked) = self.objects.get_mut(&ptr) {
+                        tracked.in_edges += 1;
+                    }
+                }
+                return;
+            }
+            let replaced = self.objects.contains_key(&ptr);
+            let edges = if replaced { self.forget(ptr) } else { 0 };
+            if !replaced && self.objects.len() >= self.limits.max_objects {
+                self.truncated = true;
+                return;
+            }
+            self.record_new(ptr, replaced, edges + 1);
+        }
+    }
+
+    /// An edge to `ptr` went away (applied at the end of the step).
+    pub fn drop_edge(&mut self, ptr: usize) {
+        self.dropped.push(ptr);
+    }
+
+    /// Marks everything reachable from `roots` (bindings and the return value) and notes changes.
+    ///
+    /// # Safety
+    /// GIL held; every root is a live object.
+    pub unsafe fn mark_from(&mut self, roots: impl IntoIterator<Item = usize>) {
+        for root in roots {
+            if self.objects.get(&root).is_some_and(|t| !t.leaf) {
+                self.worklist.push(root);
+            }
+        }
+        while let Some(ptr) = self.worklist.pop() {
+            let Some(tracked) = self.objects.get_mut(&ptr) else { continue };
+            if tracked.epoch == self.epoch {
+                continue;
+            }
+            tracked.epoch = self.epoch;
+            unsafe { self.rescan(ptr) };
+            if let Some(tracked) = self.objects.get(&ptr) {
+                for child in &tracked.children {
+                    let key = if let Key::Object(key) = child.key { Some(key as usize) } else { None };
+                    for id in key.into_iter().chain(std::iter::once(child.id as usize)) {
+                        if self.objects.get(&id).is_some_and(|t| !t.leaf && t.epoch != self.epoch) {
+                            self.worklist.push(id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Applies dropped edges, removes what nothing reaches any more, and returns this step's changes.
+    pub fn finish_step(&mut self) -> Vec<ObjectChange> {
+        let dropped = std::mem::take(&mut self.dropped);
+        for ptr in dropped {
+            self.release_leaf(ptr);
+        }
+        let epoch = self.epoch;
+        let mut unreached = Vec::new();
+        self.non_leaves.retain(|ptr| {
+            let keep = self.objects.get(ptr).is_some_and(|t| t.epoch == epoch);
+            if !keep {
+                unreached.push(*ptr);
+            }
+            keep
+        });
+        for ptr in unreached {
+            if let Some(tracked) = self.objects.remove(&ptr) {
+                self.note_gone(ptr);
+                for child in &tracked.children {
+                    self.release_child(child);
+                }
+            }
+        }
+        let mut changes: Vec<(usize, Pending)> = self.pending.drain().collect();
+        changes.sort_by_key(|(ptr, _)| *ptr);
+        changes
+            .into_iter()
+            .map(|(ptr, pending)| match pending {
+                Pending::New { object, .. } => ObjectChange::New(ptr as u64, object),
+                Pending::Update(update) => ObjectChange::Update(ptr as u64, update),
+                Pending::Gone => ObjectChange::Gone(ptr as u64),
+            })
+            .collect()
+    }
+
+    /// Refreshes a (bound) object's refcount.
+    ///
+    /// # Safety
+    /// GIL held; `ptr` live.
+    pub unsafe fn refresh_refcount(&mut self, ptr: usize) {
+        let refcount = unsafe { ffi::Py_REFCNT(ptr as *mut ffi::PyObject) } as u64;
+        let Some(tracked) = self.objects.get_mut(&ptr) else { return };
+        if tracked.refcount != refcount {
+            tracked.refcount = refcount;
+            self.note(ptr, FieldChange::Refcount(refcount));
+        }
+    }
+
+    pub fn is_tracked(&self, ptr: usize) -> bool {
+        self.objects.contains_key(&ptr)
+    }
+
+    fn release_child(&mut self, child: &Child) {
+        if let Key::Object(key) = child.key {
+            self.release_leaf(key as usize);
+        }
+        self.release_leaf(child.id as usize);
+    }
+
+    fn release_leaf(&mut self, ptr: usize) {
+        let Some(tracked) = self.objects.get_mut(&ptr) else { return };
+        if !tracked.leaf {
+            return;
+        }
+        tracked.in_edges = tracked.in_edges.saturating_sub(1);
+        if tracked.in_edges == 0 {
+            self.objects.remove(&ptr);
+            self.note_gone(ptr);
+        }
+    }
+
+    /// Drops what is known about `ptr` because its id now names another object; returns its edges.
+    fn forget(&mut self, ptr: usize) -> u32 {
+        let Some(old) = self.objects.remove(&ptr) else { return 0 };
+        self.non_leaves.retain(|p| *p != ptr);
+        for child in &old.children {
+            self.release_child(child);
+        }
+        if old.leaf { old.in_edges } else { 0 }
+    }
+
+    fn note_gone(&mut self, ptr: usize) {
+        match self.pending.remove(&ptr) {
+            Some(Pending::New { replaced: false, .. }) => {}
+            _ => {
+                self.pending.insert(ptr, Pending::Gone);
+            }
+        }
+    }
+
+    /// Notes one changed field of an object; a change to an object that is new in this step is
+    /// folded into its `New` record.
+    fn note(&mut self, ptr: usize, change: FieldChange) {
+        match self.pending.entry(ptr) {
+            Entry::Occupied(mut entry) => match entry.get_mut() {
+                Pending::New { object, .. } => change.patch(object),
+                Pending::Update(update) => change.record(update),
+                Pending::Gone => {
+                    let mut update = ObjectUpdate::default();
+                    change.record(&mut update);
+                    entry.insert(Pending::Update(update));
+                }
+            },
+            Entry::Vacant(entry) => {
+                let mut update = ObjectUpdate::default();
+                change.record(&mut update);
+                entry.insert(Pending::Update(update));
+            }
+        }
+    }
+
+    unsafe fn record_new(&mut self, ptr: usize, replaced: bool, in_edges: u32) {
+        unsafe {
+            let obj = ptr as *mut ffi::PyObject;
+            let tp = ffi::Py_TYPE(obj);
+            let kind = classify(obj);
+            let leaf = kind == ObjKind::Leaf;
+            let composed = is_composed(obj, kind);
+            let scan =
+                if leaf { Scan { children: Vec::new(), item_ptrs: None, total: 0 } } else { self.scan(obj, kind) };
+            let repr = if composed { String::new() } else { self.repr(obj, kind) };
+            let size = self.size_of(obj);
+            let refcount = ffi::Py_REFCNT(obj) as u64;
+            let more = scan.total.saturating_sub(scan.children.len() as u64);
+            let object = HeapObject {
+                type_name: pyutil::type_name(tp),
+                kind,
+                repr: repr.clone(),
+                repr_from_children: composed,
+                size,
+                refcount,
+                children: scan.children.clone(),
+                more,
+            };
+            self.objects.insert(
+                ptr,
+                Tracked {
+                    type_ptr: tp as usize,
+                    kind,
+                    leaf,
+                    fingerprint: if leaf { leaf_fingerprint(obj) } else { 0 },
+                    epoch: if leaf { 0 } else { self.epoch },
+                    in_edges: if leaf { in_edges } else { 0 },
+                    children: scan.children,
+                    item_ptrs: scan.item_ptrs.unwrap_or_default(),
+                    more,
+                    size,
+                    refcount,
+                    repr,
+                    composed,
+                },
+            );
+            self.pending.insert(ptr, Pending::New { object, replaced });
+            if !leaf {
+                self.non_leaves.push(ptr);
+                let children = self.objects.get(&ptr).map(|t| t.children.clone()).unwrap_or_default();
+                for child in &children {
+                    if let Key::Object(key) = child.key {
+                        self.add_edge(key as usize);
+                    }
+                    self.add_edge(child.id as usize);
+                }
+                // Children that are containers are marked in this same step.
+                for child in &children {
+                    if self.objects.get(&(child.id as usize)).is_some_and(|t| !t.leaf) {
+                        self.worklist.push(child.id as usize);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Re-reads a non-leaf object that is still reachable and notes what changed.
+    unsafe fn rescan(&mut self, ptr: usize) {
+        unsafe {
+            let obj = ptr as *mut ffi::PyObject;
+            let Some(tracked) = self.objects.get(&ptr) else { return };
+            let kind = tracked.kind;
+            if tracked.type_ptr != ffi::Py_TYPE(obj) as usize {
+                // The id now names an object of another type: record it afresh.
+                self.forget(ptr);
+                self.record_new(ptr, true, 0);
+                return;
+            }
+            let unchanged_items = match (kind, tracked.item_ptrs.is_empty() && tracked.children.is_empty()) {
+                (ObjKind::List | ObjKind::Tuple, _) => {
+                    sequence_items(obj, self.limits.max_items).is_some_and(|(items, total)| {
+                        items == tracked.item_ptrs.as_slice() && total == tracked.more + items.len() as u64
+                    })
+                }
+                _ => false,
+            };
+            if !unchanged_items {
+                let scan = self.scan(obj, kind);
+                self.apply_scan(ptr, scan);
+            }
+            self.refresh_refcount(ptr);
+            if kind == ObjKind::Other || kind == ObjKind::Generator {
+                let repr = self.repr(obj, kind);
+                if let Some(tracked) = self.objects.get_mut(&ptr)
+                    && tracked.repr != repr
+                {
+                    tracked.repr.clone_from(&repr);
+                    self.note(ptr, FieldChange::Repr(repr));
+                }
+            }
+            self.sweep_child_refcounts(ptr);
+        }
+    }
+
+    unsafe fn apply_scan(&mut self, ptr: usize, scan: Scan) {
+        unsafe {
+            let obj = ptr as *mut ffi::PyObject;
+            let Some(tracked) = self.objects.get_mut(&ptr) else { return };
+            let more = scan.total.saturating_sub(scan.children.len() as u64);
+            let Some(splice) = Splice::between(&tracked.children, &scan.children, more, tracked.more) else {
+                return;
+            };
+            let removed: Vec<Child> =
+                tracked.children[splice.at as usize..(splice.at + splice.remove) as usize].to_vec();
+            tracked.children = scan.children;
+            tracked.item_ptrs = scan.item_ptrs.unwrap_or_default();
+            tracked.more = more;
+            let composed = tracked.composed;
+            let kind = tracked.kind;
+            for child in &splice.insert {
+                if let Key::Object(key) = child.key {
+                    self.add_edge(key as usize);
+                }
+                self.add_edge(child.id as usize);
+            }
+            for child in &removed {
+                if let Key::Object(key) = child.key {
+                    self.drop_edge(key as usize);
+                }
+                self.drop_edge(child.id as usize);
+            }
+            let size = self.size_of(obj);
+            let repr = if composed { None } else { Some(self.repr(obj, kind)) };
+            let Some(tracked) = self.objects.get_mut(&ptr) else { return };
+            let size_changed = tracked.size != size;
+            tracked.size = size;
+            let repr = repr.filter(|r| *r != tracked.repr);
+            if let Some(repr) = &repr {
+                tracked.repr.clone_from(repr);
+            }
+            self.note(ptr, FieldChange::Splice(splice));
+            if size_changed {
+                self.note(ptr, FieldChange::Size(size));
+            }
+            if let Some(repr) = repr {
+                self.note(ptr, FieldChange::Repr(repr));
+            }
+        }
+    }
+
+    unsafe fn sweep_child_refcounts(&mut self, ptr: usize) {
+        let Some(tracked) = self.objects.get(&ptr) else { return };
+        if tracked.children.len() > REFCOUNT_SWEEP_LIMIT {
+            return;
+        }
+        let leaves: Vec<usize> = tracked
+            .children
+            .iter()
+            .map(|c| c.id as usize)
+            .filter(|id| self.objects.get(id).is_some_and(|t| t.leaf))
+            .collect();
+        for leaf in leaves {
+            unsafe { self.refresh_refcount(leaf) };
+        }
+    }
+
+    unsafe fn size_of(&self, obj: *mut ffi::PyObject) -> u64 {
+        if self.getsizeof.is_null() {
+            return 0;
+        }
+        unsafe {
+            let guard =
+                (!is_builtin_type(ffi::Py_TYPE(obj))).then(|| super::watchdog::arm_repr(self.limits.repr_budget_ms));
+            let result = ffi::PyObject_CallOneArg(self.getsizeof, obj);
+            drop(guard);
+            if result.is_null() {
+                ffi::PyErr_Clear();
+                return 0;
+            }
+            let size = ffi::PyLong_AsUnsignedLongLong(result);
+            ffi::Py_DecRef(result);
+            if !ffi::PyErr_Occurred().is_null() {
+                ffi::PyErr_Clear();
+                return 0;
+            }
+            size
+        }
+    }
+
+    unsafe fn repr(&self, obj: *mut ffi::PyObject, kind: ObjKind) -> String {
+        let limit = self.limits.max_repr_chars;
+        unsafe {
+            let tp = ffi::Py_TYPE(obj);
+            if tp == &raw mut ffi::PyLong_Type {
+                let mut overflow: c_int = 0;
+                let value = ffi::PyLong_AsLongLongAndOverflow(obj, &mut overflow);
+                if overflow == 0 {
+                    return value.to_string();
+                }
+                let bits = pyutil::getattr(obj, c"bit_length");
+                if !bits.is_null() {
+                    let count = ffi::PyObject_CallNoArgs(bits);
+                    ffi::Py_DecRef(bits);
+                    if !count.is_null() {
+                        let n = ffi::PyLong_AsLongLong(count);
+                        ffi::Py_DecRef(count);
+                        if n > MAX_INT_BITS_FOR_REPR {
+                            return format!("<int of {n} bits>");
+                        }
+                    }
+                    ffi::PyErr_Clear();
+                }
+            }
+            if (tp == &raw mut ffi::PyUnicode_Type || tp == &raw mut ffi::PyBytes_Type)
+                && ffi::PyObject_Length(obj) > limit as ffi::Py_ssize_t
+            {
+                // Avoid building the repr of a 50 MB string just to cut it.
+                let head = ffi::PySequence_GetSlice(obj, 0, limit as ffi::Py_ssize_t);
+                if !head.is_null() {
+                    let text = pyutil::safe_repr(head, limit, self.limits.repr_budget_ms);
+                    ffi::Py_DecRef(head);
+                    return text + "...";
+                }
+                ffi::PyErr_Clear();
+            }
+            if kind == ObjKind::Leaf && is_builtin_type(tp) {
+                let result = ffi::PyObject_Repr(obj);
+                if !result.is_null() {
+                    let text = pyutil::str_to_string(result, limit);
+                    ffi::Py_DecRef(result);
+                    return text;
+                }
+                ffi::PyErr_Clear();
+            }
+            pyutil::safe_repr(obj, limit, self.limits.repr_budget_ms)
+        }
+    }
+
+    /// Reads an object's children (up to the item limit) and how many there are in all.
+    unsafe fn scan(&self, obj: *mut ffi::PyObject, kind: ObjKind) -> Scan {
+        let max = self.limits.max_items;
+        unsafe {
+            match kind {
+                ObjKind::List | ObjKind::Tuple => {
+                    let (items, total) = sequence_items(obj, max).unwrap_or((&[], 0));
+                    let children = items.iter().map(|&p| Child { key: Key::Index, id: p as u64 }).collect();
+                    Scan { children, item_ptrs: Some(items.to_vec()), total }
+                }
+                ObjKind::Set | ObjKind::FrozenSet => iterate_set(obj, max),
+                ObjKind::Dict => dict_children(obj, max, false, false),
+                ObjKind::Instance => {
+                    let dict = ffi::PyObject_GenericGetDict(obj, std::ptr::null_mut());
+                    if dict.is_null() {
+                        ffi::PyErr_Clear();
+                        return Scan { children: Vec::new(), item_ptrs: None, total: 0 };
+                    }
+                    let scan = dict_children(dict, max, true, false);
+                    ffi::Py_DecRef(dict);
+                    scan
+                }
+                ObjKind::Class => {
+                    let dict = (*(obj as *mut ffi::PyTypeObject)).tp_dict;
+                    if dict.is_null() {
+                        return Scan { children: Vec::new(), item_ptrs: None, total: 0 };
+                    }
+                    dict_children(dict, max, true, true)
+                }
+                ObjKind::Function => function_cells(obj),
+                ObjKind::Cell => {
+                    let contents = ffi::PyCell_Get(obj);
+                    if contents.is_null() {
+                        ffi::PyErr_Clear();
+                        return Scan { children: Vec::new(), item_ptrs: None, total: 0 };
+                    }
+                    ffi::Py_DecRef(contents);
+                    Scan { children: vec![Child { key: Key::Index, id: contents as u64 }], item_ptrs: None, total: 1 }
+                }
+                ObjKind::Leaf | ObjKind::Generator | ObjKind::Other => {
+                    Scan { children: Vec::new(), item_ptrs: None, total: 0 }
+                }
+            }
+        }
+    }
+}
+
+enum FieldChange {
+    Refcount(u64),
+    Size(u64),
+    Repr(String),
+    Splice(Splice),
+}
+
+impl FieldChange {
+    fn patch(self, object: &mut HeapObject) {
+        match self {
+            FieldChange::Refcount(refcount) => object.refcount = refcount,
+            FieldChange::Size(size) => object.size = size,
+            FieldChange::Repr(repr) => object.repr = repr,
+            FieldChange::Splice(splice) => {
+                splice.apply(&mut object.children);
+                object.more = splice.more;
+            }
+        }
+    }
+
+    fn record(self, update: &mut ObjectUpdate) {
+        match self {
+            FieldChange::Refcount(refcount) => update.refcount = Some(refcount),
+            FieldChange::Size(size) => update.size = Some(size),
+            FieldChange::Repr(repr) => update.repr = Some(repr),
+            FieldChange::Splice(splice) => update.splice = Some(splice),
+        }
+    }
+}
+
+unsafe fn sequence_items<'a>(obj: *mut ffi::PyObject, max: usize) -> Option<(&'a [usize], u64)> {
+    unsafe {
+        let (data, len) = if ffi::PyList_Check(obj) != 0 {
+            let list = obj as *mut ffi::PyListObject;
+            ((*list).ob_item as *const usize, ffi::PyList_GET_SIZE(obj))
+        } else if ffi::PyTuple_Check(obj) != 0 {
+            let tuple = obj as *mut ffi::PyTupleObject;
+            ((*tuple).ob_item.as_ptr() as *const usize, ffi::PyTuple_GET_SIZE(obj))
+        } else {
+            return None;
+        };
+        let len = len.max(0) as usize;
+        if len == 0 || data.is_null() {
+            return Some((&[], 0));
+        }
+        Some((std::slice::from_raw_parts(data, len.min(max)), len as u64))
+    }
+}
+
+unsafe fn iterate_set(obj: *mut ffi::PyObject, max: usize) -> Scan {
+    unsafe {
+        let total = ffi::PySet_Size(obj).max(0) as u64;
+        let mut children = Vec::new();
+        let iterator = ffi::PyObject_GetIter(obj);
+        if iterator.is_null() {
+            ffi::PyErr_Clear();
+            return Scan { children, item_ptrs: None, total };
+        }
+        while children.len() < max {
+            let item = ffi::PyIter_Next(iterator);
+            if item.is_null() {
+                break;
+            }
+            children.push(Child { key: Key::Index, id: item as u64 });
+            // The set keeps the item alive.
+            ffi::Py_DecRef(item);
+        }
+        ffi::Py_DecRef(iterator);
+        ffi::PyErr_Clear();
+        Scan { children, item_ptrs: None, total }
+    }
+}
+
+/// Dict entries as children; `names` turns str keys into attribute names (instances and classes).
+unsafe fn dict_children(dict: *mut ffi::PyObject, max: usize, names: bool, skip_dunder: bool) -> Scan {
+    unsafe {
+        let mut children = Vec::new();
+        let mut total = 0u64;
+        let mut position: ffi::Py_ssize_t = 0;
+        let mut key: *mut ffi::PyObject = std::ptr::null_mut();
+        let mut value: *mut ffi::PyObject = std::ptr::null_mut();
+        while ffi::PyDict_Next(dict, &mut position, &mut key, &mut value) != 0 {
+            if names {
+                let Some(name) = pyutil::str_bytes(key) else { continue };
+                if skip_dunder && is_dunder(name) {
+                    continue;
+                }
+                total += 1;
+                if children.len() < max {
+                    children
+                        .push(Child { key: Key::Name(String::from_utf8_lossy(name).into_owned()), id: value as u64 });
+                }
+            } else {
+                total += 1;
+                if children.len() < max {
+                    children.push(Child { key: Key::Object(key as u64), id: value as u64 });
+                }
+            }
+        }
+        Scan { children, item_ptrs: None, total }
+    }
+}
+
+unsafe fn function_cells(function: *mut ffi::PyObject) -> Scan {
+    unsafe {
+        let closure = ffi::PyFunction_GetClosure(function);
+        if closure.is_null() || ffi::PyTuple_Check(closure) == 0 {
+            ffi::PyErr_Clear();
+            return Scan { children: Vec::new(), item_ptrs: None, total: 0 };
+        }
+        let code = pyutil::getattr(function, c"__code__");
+        let names = if code.is_null() { std::ptr::null_mut() } else { pyutil::getattr(code, c"co_freevars") };
+        let mut children = Vec::new();
+        let count = ffi::PyTuple_GET_SIZE(closure);
+        for i in 0..count {
+            let cell = ffi::PyTuple_GET_ITEM(closure, i);
+            let name = if !names.is_null() && ffi::PyTuple_Check(names) != 0 && i < ffi::PyTuple_GET_SIZE(names) {
+                pyutil::str_to_string(ffi::PyTuple_GET_ITEM(names, i), 200)
+            } else {
+                format!("cell{i}")
+            };
+            children.push(Child { key: Key::Name(name), id: cell as u64 });
+        }
+        for owned in [code, names] {
+            if !owned.is_null() {
+                ffi::Py_DecRef(owned);
+            }
+        }
+        let total = children.len() as u64;
+        Scan { children, item_ptrs: None, total }
+    }
+}
+
+unsafe fn is_builtin_type(tp: *mut ffi::PyTypeObject) -> bool {
+    unsafe { ffi::PyType_HasFeature(tp, ffi::Py_TPFLAGS_HEAPTYPE) == 0 }
+}
+
+/// Exact builtin containers whose repr CPython builds from their items' reprs.
+unsafe fn is_composed(obj: *mut ffi::PyObject, kind: ObjKind) -> bool {
+    unsafe {
+        match kind {
+            ObjKind::List => ffi::PyList_CheckExact(obj) != 0,
+            ObjKind::Tuple => ffi::PyTuple_CheckExact(obj) != 0,
+            ObjKind::Dict => ffi::PyDict_CheckExact(obj) != 0,
+            ObjKind::Set => ffi::PySet_CheckExact(obj) != 0,
+            ObjKind::FrozenSet => ffi::PyFrozenSet_CheckExact(obj) != 0,
+            _ => false,
+        }
+    }
+}
+
+/// Decides how an object is recorded. Only the real type is consulted (`__class__` may lie).
+///
+/// # Safety
+/// GIL held.
+pub unsafe fn classify(obj: *mut ffi::PyObject) -> ObjKind {
+    unsafe {
+        let tp = ffi::Py_TYPE(obj);
+        if ffi::PyList_Check(obj) != 0 {
+            return ObjKind::List;
+        }
+        if ffi::PyTuple_Check(obj) != 0 {
+            return ObjKind::Tuple;
+        }
+        if ffi::PyDict_Check(obj) != 0 {
+            return ObjKind::Dict;
+        }
+        if ffi::PyFrozenSet_Check(obj) != 0 {
+            return ObjKind::FrozenSet;
+        }
+        if ffi::PyAnySet_Check(obj) != 0 {
+            return ObjKind::Set;
+        }
+        if ffi::PyFunction_Check(obj) != 0 {
+            return ObjKind::Function;
+        }
+        if ffi::PyCell_Check(obj) != 0 {
+            return ObjKind::Cell;
+        }
+        if ffi::PyGen_Check(obj) != 0 || ffi::PyCoro_CheckExact(obj) != 0 {
+            return ObjKind::Generator;
+        }
+        if ffi::PyType_Check(obj) != 0 {
+            let class = obj as *mut ffi::PyTypeObject;
+            return if is_builtin_type(class) { ObjKind::Leaf } else { ObjKind::Class };
+        }
+        if !is_builtin_type(tp) {
+            return ObjKind::Instance;
+        }
+        let leaf_types: [*mut ffi::PyTypeObject; 12] = [
+            &raw mut ffi::PyLong_Type,
+            &raw mut ffi::PyBool_Type,
+            &raw mut ffi::PyFloat_Type,
+            &raw mut ffi::PyComplex_Type,
+            &raw mut ffi::PyUnicode_Type,
+            &raw mut ffi::PyBytes_Type,
+            &raw mut ffi::PyRange_Type,
+            &raw mut ffi::PyCode_Type,
+            &raw mut ffi::PyCFunction_Type,
+            &raw mut ffi::PyModule_Type,
+            &raw mut ffi::PyEllipsis_Type,
+            &raw mut ffi::PySlice_Type,
+        ];
+        if leaf_types.contains(&tp) || obj == ffi::Py_None() || obj == ffi::Py_NotImplemented() {
+            return ObjKind::Leaf;
+        }
+        ObjKind::Other
+    }
+}
+
+/// A cheap value check for leaves, so an id that now names a different object is noticed.
+unsafe fn leaf_fingerprint(obj: *mut ffi::PyObject) -> u64 {
+    unsafe {
+        let tp = ffi::Py_TYPE(obj);
+        if tp == &raw mut ffi::PyLong_Type {
+            let mut overflow: c_int = 0;
+            let value = ffi::PyLong_AsLongLongAndOverflow(obj, &mut overflow);
+            if overflow == 0 {
+                return value as u64;
+            }
+        } else if tp == &raw mut ffi::PyFloat_Type {
+            return ffi::PyFloat_AsDouble(obj).to_bits();
+        } else if tp != &raw mut ffi::PyUnicode_Type && tp != &raw mut ffi::PyBytes_Type {
+            return 0;
+        }
+        // str and bytes cache their hash; big ints compute theirs quickly.
+        let hash = ffi::PyObject_Hash(obj);
+        if hash == -1 {
+            ffi::PyErr_Clear();
+        }
+        hash as u64 ^ (ffi::PyObject_Length(obj).max(0) as u64).rotate_left(32)
+    }
+}

@@ -1,0 +1,21 @@
+//! The Python engine: the worker process that embeds CPython (pyo3) and records traces, the protocol
+//! it speaks, and the client the app uses to drive it. No egui here; only `client` and `protocol`
+//! are used by the app, and they never touch Python objects.
+
+pub mod client;
+pub mod protocol;
+
+mod capture;
+mod frames;
+mod heap;
+mod modules;
+mod output;
+mod pyutil;
+mod runner;
+mod sink;
+mod tracer;
+mod watchdog;
+pub mod worker;
+
+pub use client::{Engine, EngineEvent, WorkerState};
+pub use protocol::{Limits, RunRequest};

@@ -1,0 +1,426 @@
+//! The C-level trace function and the recorder behind it.
+//!
+//! Installed with `PyEval_SetTrace`, it sees exactly the call/line/return/exception events a
+//! `sys.settrace` function would, so the recorded steps are CPython's own. Only frames running the
+//! learner's file are recorded; each recorded event becomes one `StepDelta`, sent as it is made.
+
+use std::cell::RefCell;
+use std::ffi::c_int;
+use std::rc::Rc;
+use std::time::Instant;
+
+use pyo3::ffi;
+
+use super::frames::{self, CodeCache, CodeInfo};
+use super::heap::{HeapLimits, HeapTracker};
+use super::modules::ModuleWatch;
+use super::output::OutputBuffers;
+use super::pyutil;
+use super::sink::Sink;
+use super::watchdog::{self, AbortReason};
+use crate::trace::{Binding, Event, ExceptionInfo, Frame, FrameUpdate, StepDelta, TracebackEntry};
+
+struct LocalRec {
+    key: usize,
+    name: String,
+    value: usize,
+}
+
+struct FrameRec {
+    ptr: usize,
+    frame_id: u64,
+    code: Rc<CodeInfo>,
+    line: u32,
+    locals: Vec<LocalRec>,
+    dict_version: Option<u64>,
+}
+
+pub struct Recorder {
+    codes: CodeCache,
+    stack: Vec<FrameRec>,
+    /// The top frame returned at the last step; it leaves the stack at this one.
+    pop_pending: bool,
+    next_frame_id: u64,
+    /// Identity of suspended generator frames, so a resumed frame keeps its identity.
+    resumable_ids: std::collections::HashMap<usize, u64>,
+    heap: HeapTracker,
+    modules: ModuleWatch,
+    return_root: Option<usize>,
+    steps: u64,
+    max_steps: u64,
+    output: std::sync::Arc<OutputBuffers>,
+    sink: Sink,
+    encoded: Vec<u8>,
+    max_repr_chars: usize,
+    repr_budget_ms: u32,
+    pub started: Instant,
+}
+
+thread_local! {
+    static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };
+}
+
+pub struct RecorderConfig {
+    pub filename: String,
+    pub max_steps: u64,
+    pub heap: HeapLimits,
+}
+
+/// Installs the tracer for the current (main) thread.
+///
+/// # Safety
+/// GIL held.
+pub unsafe fn install(config: RecorderConfig, output: std::sync::Arc<OutputBuffers>, sink: Sink) {
+    let recorder = Recorder {
+        codes: CodeCache::new(&config.filename),
+        stack: Vec::new(),
+        pop_pending: false,
+        next_frame_id: 1,
+        resumable_ids: Default::default(),
+        max_repr_chars: config.heap.max_repr_chars,
+        repr_budget_ms: config.heap.repr_budget_ms,
+        heap: unsafe { HeapTracker::new(config.heap) },
+        modules: ModuleWatch::default(),
+        return_root: None,
+        steps: 0,
+        max_steps: config.max_steps,
+        output,
+        sink,
+        encoded: Vec::new(),
+        started: Instant::now(),
+    };
+    RECORDER.with(|cell| *cell.borrow_mut() = Some(recorder));
+    unsafe { ffi::PyEval_SetTrace(Some(trace_function), std::ptr::null_mut()) };
+}
+
+/// Removes the tracer; returns how many steps were recorded and whether the heap was cut short.
+///
+/// # Safety
+/// GIL held.
+pub unsafe fn uninstall() -> (u64, bool) {
+    unsafe { ffi::PyEval_SetTrace(None, std::ptr::null_mut()) };
+    RECORDER.with(|cell| match cell.borrow_mut().take() {
+        Some(mut recorder) => {
+            unsafe { recorder.codes.release() };
+            (recorder.steps, recorder.heap.truncated)
+        }
+        None => (0, false),
+    })
+}
+
+extern "C" fn trace_function(
+    _arg: *mut ffi::PyObject,
+    frame: *mut ffi::PyFrameObject,
+    what: c_int,
+    arg: *mut ffi::PyObject,
+) -> c_int {
+    if let Some(reason) = watchdog::abort_reason() {
+        unsafe { watchdog::raise_abort(reason) };
+        return -1;
+    }
+    let event = match what {
+        ffi::PyTrace_CALL => Event::Call,
+        ffi::PyTrace_LINE => Event::Line,
+        ffi::PyTrace_RETURN => Event::Return,
+        ffi::PyTrace_EXCEPTION => Event::Exception,
+        _ => return 0,
+    };
+    let verdict = RECORDER.with(|cell| {
+        let Ok(mut slot) = cell.try_borrow_mut() else { return Ok(()) };
+        let Some(recorder) = slot.as_mut() else { return Ok(()) };
+        unsafe { recorder.on_event(frame, event, arg) }
+    });
+    match verdict {
+        Ok(()) => 0,
+        Err(reason) => {
+            watchdog::request_abort(reason);
+            unsafe { watchdog::raise_abort(reason) };
+            -1
+        }
+    }
+}
+
+impl Recorder {
+    unsafe fn on_event(
+        &mut self,
+        frame: *mut ffi::PyFrameObject,
+        event: Event,
+        arg: *mut ffi::PyObject,
+    ) -> Result<(), AbortReason> {
+        unsafe {
+            let code = frames::code_of(frame);
+            let Some(info) = self.codes.lookup(code) else { return Ok(()) };
+            if self.steps >= self.max_steps {
+                return Err(AbortReason::StepLimit);
+            }
+            self.heap.begin_step();
+            let mut delta = StepDelta { event: Some(event), ..Default::default() };
+
+            if let Some(root) = self.return_root.take() {
+                self.heap.drop_edge(root);
+            }
+            if self.pop_pending {
+                self.pop_pending = false;
+                self.pop_frame();
+            }
+            let mut keep = self.stack.len();
+            if event == Event::Call {
+                if self.stack.last().is_some_and(|top| top.ptr == frame as usize) {
+                    // Already on our stack (a resync found it): nothing to push.
+                } else {
+                    self.push_frame(frame, info.clone());
+                }
+            } else if self.stack.last().is_none_or(|top| top.ptr != frame as usize) {
+                self.resync(frame);
+                keep = 0;
+            }
+            keep = keep.min(self.stack.len());
+            let top = self.stack.len() - 1;
+
+            // Refresh the kept frames that can change, newest first, and describe the pushed ones.
+            for index in 0..self.stack.len() {
+                let is_top = index == top;
+                if index >= keep {
+                    continue;
+                }
+                let needs_read = is_top || !self.stack[index].code.optimized || self.stack[index].code.has_cells;
+                let mut update = FrameUpdate { index: index as u32, ..Default::default() };
+                if is_top {
+                    let line = frames::line_of(frame);
+                    update.line = line;
+                    self.stack[index].line = line;
+                } else {
+                    update.line = self.stack[index].line;
+                }
+                let frame_ptr = self.stack[index].ptr as *mut ffi::PyFrameObject;
+                let changed = needs_read && self.refresh_locals(index, frame_ptr, &mut update);
+                if changed || (is_top && update.line != 0) {
+                    delta.stack.updated.push(update);
+                }
+            }
+            for index in keep..self.stack.len() {
+                let frame_ptr = self.stack[index].ptr as *mut ffi::PyFrameObject;
+                if index == top {
+                    self.stack[index].line = frames::line_of(frame);
+                }
+                let mut update = FrameUpdate::default();
+                self.refresh_locals(index, frame_ptr, &mut update);
+                let rec = &self.stack[index];
+                delta.stack.pushed.push(Frame {
+                    frame_id: rec.frame_id,
+                    function: rec.code.function.clone(),
+                    kind: rec.code.kind,
+                    line: rec.line,
+                    locals: rec.locals.iter().map(|l| Binding { name: l.name.clone(), id: l.value as u64 }).collect(),
+                });
+            }
+            delta.stack.keep = keep as u32;
+            delta.line = self.stack[top].line;
+            delta.offset = frames::offset_of(frame);
+
+            match event {
+                Event::Return => {
+                    self.pop_pending = true;
+                    if !arg.is_null() {
+                        self.heap.add_edge(arg as usize);
+                        self.return_root = Some(arg as usize);
+                        delta.return_value = Some(arg as u64);
+                    }
+                }
+                Event::Exception => delta.exception = self.exception_info(arg),
+                Event::Call | Event::Line => {}
+            }
+
+            for local in &self.stack[top].locals {
+                self.heap.refresh_refcount(local.value);
+            }
+            let roots: Vec<usize> =
+                self.stack.iter().flat_map(|f| f.locals.iter().map(|l| l.value)).chain(self.return_root).collect();
+            self.heap.mark_from(roots);
+            delta.objects = self.heap.finish_step();
+            delta.modules = self.modules.changes(self.steps);
+            let (stdout, stderr) = self.output.take();
+            delta.stdout = stdout;
+            delta.stderr = stderr;
+
+            self.encoded.clear();
+            let buffer = std::mem::take(&mut self.encoded);
+            match postcard::to_extend(&delta, buffer) {
+                Ok(bytes) => {
+                    self.sink.step(&bytes);
+                    self.encoded = bytes;
+                }
+                Err(err) => eprintln!("pyxray worker: cannot encode step {}: {err}", self.steps),
+            }
+            self.steps += 1;
+            Ok(())
+        }
+    }
+
+    unsafe fn push_frame(&mut self, frame: *mut ffi::PyFrameObject, code: Rc<CodeInfo>) {
+        let ptr = frame as usize;
+        let resumed = code.kind.is_resumable() && unsafe { frames::offset_of(frame) } >= 0;
+        let frame_id = match (resumed, self.resumable_ids.get(&ptr)) {
+            (true, Some(&id)) => id,
+            _ => {
+                let id = self.next_frame_id;
+                self.next_frame_id += 1;
+                if code.kind.is_resumable() {
+                    self.resumable_ids.insert(ptr, id);
+                }
+                id
+            }
+        };
+        self.stack.push(FrameRec { ptr, frame_id, code, line: 0, locals: Vec::new(), dict_version: None });
+    }
+
+    fn pop_frame(&mut self) {
+        if let Some(frame) = self.stack.pop() {
+            for local in frame.locals {
+                self.heap.drop_edge(local.value);
+            }
+        }
+    }
+
+    /// Rebuilds our stack from the interpreter's when it disagrees with the events seen
+    /// (for instance after a frame was left without a return event reaching us).
+    unsafe fn resync(&mut self, frame: *mut ffi::PyFrameObject) {
+        while !self.stack.is_empty() {
+            self.pop_frame();
+        }
+        let mut chain = Vec::new();
+        unsafe {
+            let mut current = frame;
+            ffi::Py_IncRef(current as *mut ffi::PyObject);
+            while !current.is_null() {
+                let code = frames::code_of(current);
+                if let Some(info) = self.codes.lookup(code) {
+                    chain.push((current as usize, info));
+                }
+                let back = ffi::PyFrame_GetBack(current);
+                ffi::Py_DecRef(current as *mut ffi::PyObject);
+                current = back;
+            }
+            for (ptr, info) in chain.into_iter().rev() {
+                self.push_frame(ptr as *mut ffi::PyFrameObject, info);
+                let line = frames::line_of(ptr as *mut ffi::PyFrameObject);
+                if let Some(last) = self.stack.last_mut() {
+                    last.line = line;
+                }
+            }
+        }
+    }
+
+    /// Re-reads a frame's variables; returns whether any binding changed (filling `update`).
+    unsafe fn refresh_locals(
+        &mut self,
+        index: usize,
+        frame: *mut ffi::PyFrameObject,
+        update: &mut FrameUpdate,
+    ) -> bool {
+        let rec = &self.stack[index];
+        let Some(read) = (unsafe { frames::read_locals(frame, &rec.code, rec.dict_version) }) else {
+            return false;
+        };
+        let old = &self.stack[index].locals;
+        let same = old.len() == read.pairs.len()
+            && old.iter().zip(&read.pairs).all(|(l, (key, value))| l.key == *key && l.value == *value);
+        self.stack[index].dict_version = read.dict_version;
+        if same {
+            return false;
+        }
+        let mut old = std::mem::take(&mut self.stack[index].locals);
+        let mut new_locals = Vec::with_capacity(read.pairs.len());
+        for (key, value) in read.pairs {
+            let position = old.iter().position(|l| l.key == key);
+            let (name, previous) = match position {
+                Some(i) => {
+                    let l = old.swap_remove(i);
+                    (l.name, Some(l.value))
+                }
+                None => (unsafe { pyutil::str_to_string(key as *mut ffi::PyObject, 200) }, None),
+            };
+            if previous != Some(value) {
+                unsafe { self.heap.add_edge(value) };
+                if let Some(previous) = previous {
+                    self.heap.drop_edge(previous);
+                }
+                update.set.push(Binding { name: name.clone(), id: value as u64 });
+            }
+            new_locals.push(LocalRec { key, name, value });
+        }
+        for gone in old {
+            self.heap.drop_edge(gone.value);
+            update.removed.push(gone.name);
+        }
+        self.stack[index].locals = new_locals;
+        true
+    }
+
+    unsafe fn exception_info(&self, arg: *mut ffi::PyObject) -> Option<ExceptionInfo> {
+        unsafe {
+            if arg.is_null() || ffi::PyTuple_Check(arg) == 0 || ffi::PyTuple_GET_SIZE(arg) < 3 {
+                return None;
+            }
+            let kind = ffi::PyTuple_GET_ITEM(arg, 0);
+            let value = ffi::PyTuple_GET_ITEM(arg, 1);
+            let traceback = ffi::PyTuple_GET_ITEM(arg, 2);
+            Some(describe_exception(kind, value, traceback, self.max_repr_chars, self.repr_budget_ms))
+        }
+    }
+}
+
+/// Type, message and traceback of an exception, outermost frame first.
+///
+/// # Safety
+/// GIL held; pointers live or null/None.
+pub unsafe fn describe_exception(
+    kind: *mut ffi::PyObject,
+    value: *mut ffi::PyObject,
+    traceback: *mut ffi::PyObject,
+    max_chars: usize,
+    budget_ms: u32,
+) -> ExceptionInfo {
+    unsafe {
+        let type_name = if !kind.is_null() && ffi::PyType_Check(kind) != 0 {
+            pyutil::type_name(kind as *mut ffi::PyTypeObject)
+        } else if !value.is_null() {
+            pyutil::type_name(ffi::Py_TYPE(value))
+        } else {
+            String::from("?")
+        };
+        let message = if value.is_null() || value == ffi::Py_None() {
+            String::new()
+        } else {
+            pyutil::safe_str(value, max_chars, budget_ms)
+        };
+        let mut entries = Vec::new();
+        let mut current = traceback;
+        if !current.is_null() {
+            ffi::Py_IncRef(current);
+        }
+        while !current.is_null() && current != ffi::Py_None() && entries.len() < 200 {
+            let frame = pyutil::getattr(current, c"tb_frame");
+            let line = pyutil::getattr_i64(current, c"tb_lineno").unwrap_or(0);
+            if !frame.is_null() {
+                let code = pyutil::getattr(frame, c"f_code");
+                if !code.is_null() {
+                    entries.push(TracebackEntry {
+                        filename: pyutil::getattr_string(code, c"co_filename").unwrap_or_default(),
+                        function: pyutil::getattr_string(code, c"co_name").unwrap_or_default(),
+                        line: line.max(0) as u32,
+                    });
+                    ffi::Py_DecRef(code);
+                }
+                ffi::Py_DecRef(frame);
+            }
+            let next = pyutil::getattr(current, c"tb_next");
+            ffi::Py_DecRef(current);
+            current = next;
+        }
+        if !current.is_null() {
+            ffi::Py_DecRef(current);
+        }
+        ExceptionInfo { type_name, message, traceback: entries }
+    }
+}

@@ -1,0 +1,14 @@
+//! Plain Rust snapshot types: what the engine records and every panel reads. No pyo3, no egui.
+
+pub mod delta;
+pub mod json;
+pub mod model;
+pub mod outcome;
+pub mod snapshot;
+pub mod store;
+
+pub use delta::{FrameUpdate, ModuleChange, ObjectChange, ObjectUpdate, Splice, StackDelta, StepDelta};
+pub use model::*;
+pub use outcome::{Outcome, RunEnd};
+pub use snapshot::Snapshot;
+pub use store::TraceStore;

@@ -1,0 +1,230 @@
+//! A step's full state, rebuilt by replaying deltas.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::delta::{ModuleChange, ObjectChange, StepDelta};
+use super::model::{Event, ExceptionInfo, Frame, HeapObject, Key, ModuleEntry, ObjId, ObjKind};
+
+/// Everything the panels show for one step, except output (kept apart, see `TraceStore::output_upto`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub index: u64,
+    pub event: Option<Event>,
+    pub line: u32,
+    pub offset: i32,
+    /// Outermost first.
+    pub stack: Vec<Frame>,
+    pub heap: HashMap<ObjId, HeapObject>,
+    /// `sys.modules` in insertion order.
+    pub modules: Vec<ModuleEntry>,
+    pub exception: Option<ExceptionInfo>,
+    pub return_value: Option<ObjId>,
+}
+
+impl Snapshot {
+    /// Turns the state of step `index - 1` into the state of step `index`.
+    pub fn apply(&mut self, index: u64, delta: &StepDelta) {
+        self.index = index;
+        self.event = delta.event;
+        self.line = delta.line;
+        self.offset = delta.offset;
+        self.exception = delta.exception.clone();
+        self.return_value = delta.return_value;
+
+        let keep = (delta.stack.keep as usize).min(self.stack.len());
+        self.stack.truncate(keep);
+        for update in &delta.stack.updated {
+            let Some(frame) = self.stack.get_mut(update.index as usize) else {
+                continue;
+            };
+            frame.line = update.line;
+            frame.locals.retain(|binding| !update.removed.contains(&binding.name));
+            for binding in &update.set {
+                match frame.locals.iter_mut().find(|b| b.name == binding.name) {
+                    Some(existing) => existing.id = binding.id,
+                    None => frame.locals.push(binding.clone()),
+                }
+            }
+        }
+        self.stack.extend(delta.stack.pushed.iter().cloned());
+
+        for change in &delta.objects {
+            match change {
+                ObjectChange::New(id, object) => {
+                    self.heap.insert(*id, object.clone());
+                }
+                ObjectChange::Update(id, update) => {
+                    let Some(object) = self.heap.get_mut(id) else {
+                        continue;
+                    };
+                    if let Some(repr) = &update.repr {
+                        object.repr.clone_from(repr);
+                    }
+                    if let Some(size) = update.size {
+                        object.size = size;
+                    }
+                    if let Some(refcount) = update.refcount {
+                        object.refcount = refcount;
+                    }
+                    if let Some(splice) = &update.splice {
+                        splice.apply(&mut object.children);
+                        object.more = splice.more;
+                    }
+                }
+                ObjectChange::Gone(id) => {
+                    self.heap.remove(id);
+                }
+            }
+        }
+
+        for change in &delta.modules {
+            match change {
+                ModuleChange::Added { name, origin } => {
+                    self.modules.retain(|m| &m.name != name);
+                    self.modules.push(ModuleEntry { name: name.clone(), origin: origin.clone(), added_step: index });
+                }
+                ModuleChange::Removed { name } => self.modules.retain(|m| &m.name != name),
+            }
+        }
+    }
+
+    pub fn top_frame(&self) -> Option<&Frame> {
+        self.stack.last()
+    }
+
+    /// Python's repr of an object as of this step, at most about `limit` characters (then `...`).
+    /// Exact builtin containers are rebuilt from their children the way CPython's own repr does it.
+    pub fn repr_of(&self, id: ObjId, limit: usize) -> String {
+        let mut out = String::new();
+        let mut active = Vec::new();
+        self.write_repr(id, limit, &mut out, &mut active);
+        if out.len() > limit {
+            truncate_at_char(&mut out, limit);
+            out.push_str("...");
+        }
+        out
+    }
+
+    fn write_repr(&self, id: ObjId, limit: usize, out: &mut String, active: &mut Vec<ObjId>) {
+        if out.len() > limit {
+            return;
+        }
+        let Some(object) = self.heap.get(&id) else {
+            out.push_str("<?>");
+            return;
+        };
+        if !object.repr_from_children {
+            out.push_str(&object.repr);
+            return;
+        }
+        let (open, close) = match object.kind {
+            ObjKind::List => ("[", "]"),
+            ObjKind::Tuple => ("(", ")"),
+            ObjKind::Dict => ("{", "}"),
+            ObjKind::Set if object.children.is_empty() => return out.push_str("set()"),
+            ObjKind::Set => ("{", "}"),
+            ObjKind::FrozenSet if object.children.is_empty() => return out.push_str("frozenset()"),
+            ObjKind::FrozenSet => ("frozenset({", "})"),
+            _ => ("<", ">"),
+        };
+        if active.contains(&id) {
+            // CPython's marker for a container that contains itself.
+            out.push_str(match object.kind {
+                ObjKind::Dict => "{...}",
+                ObjKind::List => "[...]",
+                _ => "...",
+            });
+            return;
+        }
+        active.push(id);
+        out.push_str(open);
+        for (i, child) in object.children.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            if out.len() > limit {
+                break;
+            }
+            if let Key::Object(key) = child.key {
+                self.write_repr(key, limit, out, active);
+                out.push_str(": ");
+            }
+            self.write_repr(child.id, limit, out, active);
+        }
+        if object.more > 0 {
+            out.push_str(", ...");
+        }
+        if object.kind == ObjKind::Tuple && object.children.len() == 1 && object.more == 0 {
+            out.push(',');
+        }
+        out.push_str(close);
+        active.pop();
+    }
+}
+
+/// Cuts `text` to at most `max` bytes without splitting a character.
+pub fn truncate_at_char(text: &mut String, max: usize) {
+    if text.len() <= max {
+        return;
+    }
+    let mut cut = max;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text.truncate(cut);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::model::Child;
+
+    fn leaf(repr: &str) -> HeapObject {
+        HeapObject {
+            type_name: "int".into(),
+            kind: ObjKind::Leaf,
+            repr: repr.into(),
+            repr_from_children: false,
+            size: 28,
+            refcount: 1,
+            children: vec![],
+            more: 0,
+        }
+    }
+
+    fn container(kind: ObjKind, children: Vec<Child>) -> HeapObject {
+        HeapObject {
+            type_name: kind.as_str().into(),
+            kind,
+            repr: String::new(),
+            repr_from_children: true,
+            size: 56,
+            refcount: 1,
+            children,
+            more: 0,
+        }
+    }
+
+    #[test]
+    fn composed_reprs_match_python_spelling() {
+        let mut snap = Snapshot::default();
+        snap.heap.insert(1, leaf("1"));
+        snap.heap.insert(2, leaf("'a'"));
+        let item = |id| Child { key: Key::Index, id };
+        snap.heap.insert(10, container(ObjKind::List, vec![item(1), item(2)]));
+        snap.heap.insert(11, container(ObjKind::Tuple, vec![item(1)]));
+        snap.heap.insert(12, container(ObjKind::Dict, vec![Child { key: Key::Object(2), id: 1 }]));
+        snap.heap.insert(13, container(ObjKind::Set, vec![]));
+        snap.heap.insert(14, container(ObjKind::List, vec![item(14)]));
+        snap.heap.insert(15, container(ObjKind::FrozenSet, vec![item(1)]));
+        assert_eq!(snap.repr_of(10, 100), "[1, 'a']");
+        assert_eq!(snap.repr_of(11, 100), "(1,)");
+        assert_eq!(snap.repr_of(12, 100), "{'a': 1}");
+        assert_eq!(snap.repr_of(13, 100), "set()");
+        assert_eq!(snap.repr_of(14, 100), "[[...]]");
+        assert_eq!(snap.repr_of(15, 100), "frozenset({1})");
+        assert_eq!(snap.repr_of(10, 3), "[1,...");
+    }
+}
