@@ -8,6 +8,11 @@ fn main() {
     // `#[cfg(Py_3_12)]` and friends, for the few places the engine reads version-specific internals.
     pyo3_build_config::print_expected_cfgs();
     pyo3_build_config::use_pyo3_cfgs();
+    // Tests compare the engine with this very interpreter run on its own.
+    let config = pyo3_build_config::get();
+    if let Some(python) = &config.executable {
+        println!("cargo:rustc-env=PYXRAY_BUILD_PYTHON={python}");
+    }
     println!("cargo:rerun-if-env-changed=PYO3_PYTHON");
     embed_lessons();
 }
