@@ -10,7 +10,7 @@ fn main() {
     pyo3_build_config::use_pyo3_cfgs();
     // Tests compare the engine with this very interpreter run on its own.
     let config = pyo3_build_config::get();
-    if let Some(python) = &config.executable {
+    if let Some(python) = config.executable() {
         println!("cargo:rustc-env=PYXRAY_BUILD_PYTHON={python}");
     }
     println!("cargo:rerun-if-env-changed=PYO3_PYTHON");

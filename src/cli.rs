@@ -48,6 +48,13 @@ pub enum Command {
         #[arg(long)]
         stdin: Option<PathBuf>,
     },
+    /// Lesson tools.
+    Lessons {
+        #[command(subcommand)]
+        command: LessonsCommand,
+    },
+    /// Measure the engine's speed and memory (ratios, side by side).
+    Bench,
     /// Run a program (untraced) in the worker: its output, then its outcome.
     Run {
         program: PathBuf,
@@ -55,6 +62,15 @@ pub enum Command {
         timeout: f64,
         #[arg(long)]
         stdin: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LessonsCommand {
+    /// Parse every lesson, run every example, predict and exercise, and report a line per lesson.
+    Check {
+        /// A lesson folder (default: the lessons built into pyxray).
+        dir: Option<PathBuf>,
     },
 }
 
@@ -76,6 +92,10 @@ pub fn main() -> i32 {
             let limits = Limits { time_limit_secs: timeout, ..Limits::default() };
             report(run_command(&program, limits, stdin.as_deref()))
         }
+        Some(Command::Lessons { command: LessonsCommand::Check { dir } }) => {
+            report(crate::lesson_check::run(dir.as_deref()))
+        }
+        Some(Command::Bench) => report(crate::bench::run()),
         None if cli.version => {
             println!("{}", version_line());
             0
@@ -94,7 +114,7 @@ fn report(result: Result<i32, String>) -> i32 {
     }
 }
 
-fn version_line() -> String {
+pub fn version_line() -> String {
     let engine = Engine::start(Engine::current_exe(), None);
     let python = wait_ready(&engine).unwrap_or_else(|err| format!("unavailable ({err})"));
     format!("pyxray {} (Python {python})", env!("CARGO_PKG_VERSION"))
@@ -182,7 +202,11 @@ fn trace_command(program: &Path, limits: Limits, out: Option<&Path>, stdin: Opti
         EngineEvent::Step(bytes) => match postcard::from_bytes::<trace::StepDelta>(&bytes) {
             Ok(delta) => {
                 snapshot.apply(index, &delta);
-                if let Err(err) = write_line(&trace::json::step(index, &delta, &snapshot), &mut writer) {
+                let line = trace::json::StepLine { index, delta: &delta, snapshot: &snapshot };
+                let written = serde_json::to_writer(&mut writer, &line)
+                    .map_err(|err| err.to_string())
+                    .and_then(|()| writer.write_all(b"\n").map_err(|err| format!("cannot write the trace: {err}")));
+                if let Err(err) = written {
                     failure.get_or_insert(err);
                 }
                 index += 1;
@@ -205,7 +229,22 @@ fn trace_command(program: &Path, limits: Limits, out: Option<&Path>, stdin: Opti
     }
     write_line(&end_line, &mut writer)?;
     writer.flush().map_err(|err| format!("cannot write the trace: {err}"))?;
+    if std::env::var_os("PYXRAY_REPORT_MEMORY").is_some() {
+        // For `pyxray bench`: this process's and the worker's peak resident memory.
+        let peaks = [Some(std::process::id() as i32), engine.worker_pid()];
+        for pid in peaks.into_iter().flatten() {
+            if let Some(kb) = peak_rss_kb(pid) {
+                eprintln!("pyxray-memory-kb {kb}");
+            }
+        }
+    }
     Ok(0)
+}
+
+fn peak_rss_kb(pid: i32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn run_command(program: &Path, limits: Limits, stdin: Option<&Path>) -> Result<i32, String> {

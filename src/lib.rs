@@ -4,8 +4,10 @@
 //! benchmarks can drive the same code. See ARCHITECTURE.md for the map.
 
 pub mod app;
+pub mod bench;
 pub mod cli;
 pub mod engine;
+pub mod lesson_check;
 pub mod lessons;
 pub mod store;
 pub mod trace;

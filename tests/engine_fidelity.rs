@@ -64,7 +64,8 @@ fn recorded_steps(engine: &pyxray::engine::Engine, program: &Path) -> (Vec<LineS
             continue;
         }
         let top = snapshot.stack.last().expect("a frame");
-        let locals = top.locals.iter().map(|b| (b.name.clone(), without_addresses(&snapshot.repr_of(b.id, 100_000)))).collect();
+        let locals =
+            top.locals.iter().map(|b| (b.name.clone(), without_addresses(&snapshot.repr_of(b.id, 100_000)))).collect();
         let mut groups: BTreeMap<u64, Vec<String>> = BTreeMap::new();
         for binding in &top.locals {
             groups.entry(binding.id).or_default().push(binding.name.clone());

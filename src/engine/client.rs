@@ -7,7 +7,7 @@ use std::io::{BufReader, BufWriter};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -89,6 +89,9 @@ struct State {
     python_version: Option<String>,
     generation: u64,
     shutting_down: bool,
+    /// `restart` is between killing the old worker and starting the new one: the old worker's
+    /// reader must not start one of its own.
+    replacing: bool,
 }
 
 type Wake = Arc<dyn Fn() + Send + Sync>;
@@ -119,6 +122,7 @@ impl Engine {
                 python_version: None,
                 generation: 0,
                 shutting_down: false,
+                replacing: false,
             }),
             events: sender,
             wake,
@@ -195,6 +199,7 @@ impl Engine {
             if let Some(run) = state.run.as_mut() {
                 run.kill_reason.get_or_insert(Outcome::Stopped);
             }
+            state.replacing = true;
             kill_worker(&mut state);
         }
         // The reader of the old worker reports its end; a new one starts right away.
@@ -206,10 +211,7 @@ impl Engine {
     }
 
     pub fn recv_timeout(&self, timeout: Duration) -> Option<EngineEvent> {
-        match self.events.recv_timeout(timeout) {
-            Ok(event) => Some(event),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.events.recv_timeout(timeout).ok()
     }
 
     pub fn state(&self) -> WorkerState {
@@ -283,6 +285,7 @@ fn spawn_worker(shared: &Arc<Shared>) {
         return;
     }
     state.generation += 1;
+    state.replacing = false;
     let generation = state.generation;
     let mut child = match spawned {
         Ok(child) => child,
@@ -377,7 +380,7 @@ fn read_worker(
         state.worker = None;
         state.ready = false;
     }
-    let respawn = !state.shutting_down && state.worker.is_none();
+    let respawn = !state.shutting_down && !state.replacing && state.worker.is_none();
     drop(state);
     if let Some(run) = run {
         shared.emit(EngineEvent::Finished(end_of_lost_worker(&run, status.ok())));

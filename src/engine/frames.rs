@@ -1,7 +1,8 @@
 //! Reading learner frames: which code is the learner's, frame identity, line, offset and locals.
 
-use std::collections::HashMap;
 use std::rc::Rc;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use pyo3::ffi;
 
@@ -28,11 +29,13 @@ pub struct CodeInfo {
 pub struct CodeCache {
     learner_file: String,
     by_ptr: HashMap<usize, Option<Rc<CodeInfo>>>,
+    /// The last code object looked up: consecutive events are mostly in the same code.
+    last: Option<(usize, Option<Rc<CodeInfo>>)>,
 }
 
 impl CodeCache {
     pub fn new(learner_file: &str) -> Self {
-        CodeCache { learner_file: learner_file.to_owned(), by_ptr: HashMap::new() }
+        CodeCache { learner_file: learner_file.to_owned(), by_ptr: HashMap::default(), last: None }
     }
 
     /// The learner's code info for `code`, or `None` for library code.
@@ -40,7 +43,13 @@ impl CodeCache {
     /// # Safety
     /// GIL held; `code` is a live code object.
     pub unsafe fn lookup(&mut self, code: *mut ffi::PyObject) -> Option<Rc<CodeInfo>> {
+        if let Some((ptr, info)) = &self.last
+            && *ptr == code as usize
+        {
+            return info.clone();
+        }
         if let Some(known) = self.by_ptr.get(&(code as usize)) {
+            self.last = Some((code as usize, known.clone()));
             return known.clone();
         }
         let info = unsafe {
@@ -49,6 +58,7 @@ impl CodeCache {
             (filename == self.learner_file).then(|| Rc::new(describe_code(code)))
         };
         self.by_ptr.insert(code as usize, info.clone());
+        self.last = Some((code as usize, info.clone()));
         info
     }
 
@@ -61,6 +71,7 @@ impl CodeCache {
             unsafe { ffi::Py_DecRef(*ptr as *mut ffi::PyObject) };
         }
         self.by_ptr.clear();
+        self.last = None;
     }
 }
 
@@ -152,9 +163,17 @@ pub unsafe fn read_locals(
     frame: *mut ffi::PyFrameObject,
     info: &CodeInfo,
     known_version: Option<u64>,
+    namespace: Option<usize>,
 ) -> Option<LocalsRead> {
     unsafe {
-        let mapping = pyutil::getattr(frame as *mut ffi::PyObject, c"f_locals");
+        // Module and class bodies keep their names in one dict for the frame's whole life.
+        let mapping = match namespace {
+            Some(dict) => {
+                ffi::Py_IncRef(dict as *mut ffi::PyObject);
+                dict as *mut ffi::PyObject
+            }
+            None => pyutil::getattr(frame as *mut ffi::PyObject, c"f_locals"),
+        };
         if mapping.is_null() {
             return Some(LocalsRead { pairs: Vec::new(), dict_version: None });
         }
@@ -209,6 +228,26 @@ pub unsafe fn read_locals(
         }
         ffi::Py_DecRef(mapping);
         Some(LocalsRead { pairs, dict_version })
+    }
+}
+
+/// The dict holding a module or class body's names (borrowed: the frame keeps it), or `None`.
+///
+/// # Safety
+/// GIL held; `frame` live.
+pub unsafe fn namespace_of(frame: *mut ffi::PyFrameObject, info: &CodeInfo) -> Option<usize> {
+    if info.optimized {
+        return None;
+    }
+    unsafe {
+        let mapping = pyutil::getattr(frame as *mut ffi::PyObject, c"f_locals");
+        if mapping.is_null() {
+            return None;
+        }
+        let is_dict = ffi::PyDict_Check(mapping) != 0;
+        // The frame holds its own reference, for as long as the frame is on our stack.
+        ffi::Py_DecRef(mapping);
+        is_dict.then_some(mapping as usize)
     }
 }
 

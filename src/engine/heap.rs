@@ -6,8 +6,9 @@
 //! No strong reference is held to any learner object: holding one would change refcounts, `id()`
 //! reuse and `__del__` timing, which is exactly what the learner came to see.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::ffi::c_int;
 
 use pyo3::ffi;
@@ -41,6 +42,8 @@ struct Tracked {
     children: Vec<Child>,
     /// For sequences: the item pointers as last recorded, compared as one block.
     item_ptrs: Vec<usize>,
+    /// The children (and dict keys) that are themselves non-leaves: the only ones marking must visit.
+    inner: Vec<usize>,
     more: u64,
     size: u64,
     refcount: u64,
@@ -65,6 +68,14 @@ pub struct HeapTracker {
     dropped: Vec<usize>,
     worklist: Vec<usize>,
     getsizeof: *mut ffi::PyObject,
+    /// Objects whose repr or size may run Python code (`__repr__`, `__sizeof__`). That code can change
+    /// or free anything, so it runs only after marking, with these objects held (one reference each)
+    /// until the step is done.
+    deferred: Vec<usize>,
+    /// `sys.getsizeof` of an exact int depends only on how many 30-bit digits it has: asked once per count.
+    int_sizes: [Option<u64>; 4],
+    /// Type names by type object (types outlive the steps that show their instances).
+    type_names: HashMap<usize, String>,
     /// The heap was cut at `max_objects` in this run.
     pub truncated: bool,
 }
@@ -91,13 +102,16 @@ impl HeapTracker {
         };
         HeapTracker {
             limits,
-            objects: HashMap::new(),
+            objects: HashMap::default(),
             non_leaves: Vec::new(),
             epoch: 0,
-            pending: HashMap::new(),
+            pending: HashMap::default(),
             dropped: Vec::new(),
             worklist: Vec::new(),
             getsizeof,
+            deferred: Vec::new(),
+            int_sizes: [None; 4],
+            type_names: HashMap::default(),
             truncated: false,
         }
     }
@@ -163,12 +177,9 @@ impl HeapTracker {
             tracked.epoch = self.epoch;
             unsafe { self.rescan(ptr) };
             if let Some(tracked) = self.objects.get(&ptr) {
-                for child in &tracked.children {
-                    let key = if let Key::Object(key) = child.key { Some(key as usize) } else { None };
-                    for id in key.into_iter().chain(std::iter::once(child.id as usize)) {
-                        if self.objects.get(&id).is_some_and(|t| !t.leaf && t.epoch != self.epoch) {
-                            self.worklist.push(id);
-                        }
+                for &id in &tracked.inner {
+                    if self.objects.get(&id).is_some_and(|t| !t.leaf && t.epoch != self.epoch) {
+                        self.worklist.push(id);
                     }
                 }
             }
@@ -177,19 +188,24 @@ impl HeapTracker {
 
     /// Applies dropped edges, removes what nothing reaches any more, and returns this step's changes.
     pub fn finish_step(&mut self) -> Vec<ObjectChange> {
-        let dropped = std::mem::take(&mut self.dropped);
-        for ptr in dropped {
+        unsafe { self.describe_deferred() };
+        let mut dropped = std::mem::take(&mut self.dropped);
+        for ptr in dropped.drain(..) {
             self.release_leaf(ptr);
         }
+        // Keep the buffer's capacity for the next step.
+        self.dropped = dropped;
         let epoch = self.epoch;
         let mut unreached = Vec::new();
-        self.non_leaves.retain(|ptr| {
-            let keep = self.objects.get(ptr).is_some_and(|t| t.epoch == epoch);
-            if !keep {
-                unreached.push(*ptr);
-            }
-            keep
-        });
+        if self.non_leaves.iter().any(|ptr| self.objects.get(ptr).is_none_or(|t| t.epoch != epoch)) {
+            self.non_leaves.retain(|ptr| {
+                let keep = self.objects.get(ptr).is_some_and(|t| t.epoch == epoch);
+                if !keep {
+                    unreached.push(*ptr);
+                }
+                keep
+            });
+        }
         for ptr in unreached {
             if let Some(tracked) = self.objects.remove(&ptr) {
                 self.note_gone(ptr);
@@ -197,6 +213,9 @@ impl HeapTracker {
                     self.release_child(child);
                 }
             }
+        }
+        if self.pending.is_empty() {
+            return Vec::new();
         }
         let mut changes: Vec<(usize, Pending)> = self.pending.drain().collect();
         changes.sort_by_key(|(ptr, _)| *ptr);
@@ -215,16 +234,13 @@ impl HeapTracker {
     /// # Safety
     /// GIL held; `ptr` live.
     pub unsafe fn refresh_refcount(&mut self, ptr: usize) {
-        let refcount = unsafe { ffi::Py_REFCNT(ptr as *mut ffi::PyObject) } as u64;
+        let held = u64::from(self.deferred.contains(&ptr));
+        let refcount = (unsafe { ffi::Py_REFCNT(ptr as *mut ffi::PyObject) } as u64).saturating_sub(held);
         let Some(tracked) = self.objects.get_mut(&ptr) else { return };
         if tracked.refcount != refcount {
             tracked.refcount = refcount;
             self.note(ptr, FieldChange::Refcount(refcount));
         }
-    }
-
-    pub fn is_tracked(&self, ptr: usize) -> bool {
-        self.objects.contains_key(&ptr)
     }
 
     fn release_child(&mut self, child: &Child) {
@@ -290,19 +306,34 @@ impl HeapTracker {
         unsafe {
             let obj = ptr as *mut ffi::PyObject;
             let tp = ffi::Py_TYPE(obj);
+            if tp == &raw mut ffi::PyLong_Type {
+                let mut overflow: c_int = 0;
+                let value = ffi::PyLong_AsLongLongAndOverflow(obj, &mut overflow);
+                if overflow == 0 && (value != -1 || ffi::PyErr_Occurred().is_null()) {
+                    return self.record_int(ptr, value, replaced, in_edges);
+                }
+                ffi::PyErr_Clear();
+            }
             let kind = classify(obj);
             let leaf = kind == ObjKind::Leaf;
             let composed = is_composed(obj, kind);
             let scan =
                 if leaf { Scan { children: Vec::new(), item_ptrs: None, total: 0 } } else { self.scan(obj, kind) };
-            let repr = if composed { String::new() } else { self.repr(obj, kind) };
-            let size = self.size_of(obj);
-            let refcount = ffi::Py_REFCNT(obj) as u64;
+            let runs_python = runs_python(obj, kind, composed);
+            let repr = if composed || runs_python { String::new() } else { self.repr(obj, kind) };
+            let size = if is_builtin_type(tp) { self.leaf_size(obj) } else { 0 };
+            if runs_python || !is_builtin_type(tp) {
+                self.defer(ptr);
+            }
+            let held = u64::from(self.deferred.contains(&ptr));
+            let refcount = (ffi::Py_REFCNT(obj) as u64).saturating_sub(held);
             let more = scan.total.saturating_sub(scan.children.len() as u64);
+            // A leaf never changes, so only non-leaves keep their repr to compare with later.
+            let (object_repr, tracked_repr) = if leaf { (repr, String::new()) } else { (repr.clone(), repr) };
             let object = HeapObject {
-                type_name: pyutil::type_name(tp),
+                type_name: self.type_name(tp),
                 kind,
-                repr: repr.clone(),
+                repr: object_repr,
                 repr_from_children: composed,
                 size,
                 refcount,
@@ -320,10 +351,11 @@ impl HeapTracker {
                     in_edges: if leaf { in_edges } else { 0 },
                     children: scan.children,
                     item_ptrs: scan.item_ptrs.unwrap_or_default(),
+                    inner: Vec::new(),
                     more,
                     size,
                     refcount,
-                    repr,
+                    repr: tracked_repr,
                     composed,
                 },
             );
@@ -338,13 +370,62 @@ impl HeapTracker {
                     self.add_edge(child.id as usize);
                 }
                 // Children that are containers are marked in this same step.
-                for child in &children {
-                    if self.objects.get(&(child.id as usize)).is_some_and(|t| !t.leaf) {
-                        self.worklist.push(child.id as usize);
-                    }
+                let inner = self.inner_of(&children);
+                self.worklist.extend(&inner);
+                if let Some(tracked) = self.objects.get_mut(&ptr) {
+                    tracked.inner = inner;
                 }
             }
         }
+    }
+
+    /// `record_new` for an exact int that fits in 64 bits, the commonest new object by far: its value
+    /// is read once and serves as repr, fingerprint and size key.
+    unsafe fn record_int(&mut self, ptr: usize, value: i64, replaced: bool, in_edges: u32) {
+        let obj = ptr as *mut ffi::PyObject;
+        let tp = unsafe { ffi::Py_TYPE(obj) };
+        let digits = (64 - value.unsigned_abs().leading_zeros()).div_ceil(30) as usize;
+        let size = match self.int_sizes.get(digits) {
+            Some(&Some(size)) => size,
+            _ => {
+                let size = unsafe { self.size_of(obj) };
+                if let Some(slot) = self.int_sizes.get_mut(digits) {
+                    *slot = Some(size);
+                }
+                size
+            }
+        };
+        let refcount = unsafe { ffi::Py_REFCNT(obj) } as u64;
+        let object = HeapObject {
+            type_name: self.type_name(tp),
+            kind: ObjKind::Leaf,
+            repr: value.to_string(),
+            repr_from_children: false,
+            size,
+            refcount,
+            children: Vec::new(),
+            more: 0,
+        };
+        self.objects.insert(
+            ptr,
+            Tracked {
+                type_ptr: tp as usize,
+                kind: ObjKind::Leaf,
+                leaf: true,
+                fingerprint: value as u64,
+                epoch: 0,
+                in_edges,
+                children: Vec::new(),
+                item_ptrs: Vec::new(),
+                inner: Vec::new(),
+                more: 0,
+                size,
+                refcount,
+                repr: String::new(),
+                composed: false,
+            },
+        );
+        self.pending.insert(ptr, Pending::New { object, replaced });
     }
 
     /// Re-reads a non-leaf object that is still reachable and notes what changed.
@@ -359,27 +440,51 @@ impl HeapTracker {
                 self.record_new(ptr, true, 0);
                 return;
             }
-            let unchanged_items = match (kind, tracked.item_ptrs.is_empty() && tracked.children.is_empty()) {
-                (ObjKind::List | ObjKind::Tuple, _) => {
-                    sequence_items(obj, self.limits.max_items).is_some_and(|(items, total)| {
-                        items == tracked.item_ptrs.as_slice() && total == tracked.more + items.len() as u64
-                    })
-                }
-                _ => false,
+            let items = match kind {
+                ObjKind::List | ObjKind::Tuple => sequence_items(obj, self.limits.max_items),
+                _ => None,
             };
-            if !unchanged_items {
-                let scan = self.scan(obj, kind);
-                self.apply_scan(ptr, scan);
+            match items {
+                // Sequences are compared pointer block to pointer block, and only what differs is built.
+                Some((items, total)) => {
+                    let old = &tracked.item_ptrs;
+                    let more = total - items.len() as u64;
+                    if items != old.as_slice() || more != tracked.more {
+                        let prefix = old.iter().zip(items).take_while(|(a, b)| a == b).count();
+                        let room = old.len().min(items.len()) - prefix;
+                        let suffix =
+                            old.iter().rev().zip(items.iter().rev()).take(room).take_while(|(a, b)| a == b).count();
+                        let removed: Vec<Child> = old[prefix..old.len() - suffix]
+                            .iter()
+                            .map(|&p| Child { key: Key::Index, id: p as u64 })
+                            .collect();
+                        let splice = Splice {
+                            at: prefix as u32,
+                            remove: (old.len() - prefix - suffix) as u32,
+                            insert: items[prefix..items.len() - suffix]
+                                .iter()
+                                .map(|&p| Child { key: Key::Index, id: p as u64 })
+                                .collect(),
+                            more,
+                        };
+                        let new_items = items.to_vec();
+                        if let Some(tracked) = self.objects.get_mut(&ptr) {
+                            splice.apply(&mut tracked.children);
+                            tracked.item_ptrs = new_items;
+                            tracked.more = more;
+                        }
+                        self.commit_splice(ptr, splice, removed);
+                    }
+                }
+                None => {
+                    let scan = self.scan(obj, kind);
+                    self.apply_scan(ptr, scan);
+                }
             }
             self.refresh_refcount(ptr);
             if kind == ObjKind::Other || kind == ObjKind::Generator {
-                let repr = self.repr(obj, kind);
-                if let Some(tracked) = self.objects.get_mut(&ptr)
-                    && tracked.repr != repr
-                {
-                    tracked.repr.clone_from(&repr);
-                    self.note(ptr, FieldChange::Repr(repr));
-                }
+                // Its contents are not recorded as children, so its repr is how a change shows.
+                self.defer(ptr);
             }
             self.sweep_child_refcounts(ptr);
         }
@@ -398,8 +503,18 @@ impl HeapTracker {
             tracked.children = scan.children;
             tracked.item_ptrs = scan.item_ptrs.unwrap_or_default();
             tracked.more = more;
+            let _ = obj;
+            self.commit_splice(ptr, splice, removed);
+        }
+    }
+
+    /// Records a change of children already applied to the tracked object: edges, the inner list,
+    /// the splice itself and the new size.
+    unsafe fn commit_splice(&mut self, ptr: usize, splice: Splice, removed: Vec<Child>) {
+        unsafe {
+            let obj = ptr as *mut ffi::PyObject;
+            let Some(tracked) = self.objects.get(&ptr) else { return };
             let composed = tracked.composed;
-            let kind = tracked.kind;
             for child in &splice.insert {
                 if let Key::Object(key) = child.key {
                     self.add_edge(key as usize);
@@ -412,22 +527,95 @@ impl HeapTracker {
                 }
                 self.drop_edge(child.id as usize);
             }
-            let size = self.size_of(obj);
-            let repr = if composed { None } else { Some(self.repr(obj, kind)) };
-            let Some(tracked) = self.objects.get_mut(&ptr) else { return };
-            let size_changed = tracked.size != size;
-            tracked.size = size;
-            let repr = repr.filter(|r| *r != tracked.repr);
-            if let Some(repr) = &repr {
-                tracked.repr.clone_from(repr);
+            let lost_inner = self.objects.get(&ptr).is_some_and(|t| {
+                removed.iter().any(|c| {
+                    t.inner.contains(&(c.id as usize))
+                        || matches!(c.key, Key::Object(k) if t.inner.contains(&(k as usize)))
+                })
+            });
+            let inner = if lost_inner {
+                let children = self.objects.get(&ptr).map(|t| t.children.clone()).unwrap_or_default();
+                Some(self.inner_of(&children))
+            } else {
+                None
+            };
+            let added = self.inner_of(&splice.insert);
+            if let Some(tracked) = self.objects.get_mut(&ptr) {
+                match inner {
+                    Some(inner) => tracked.inner = inner,
+                    None => tracked.inner.extend(added),
+                }
             }
             self.note(ptr, FieldChange::Splice(splice));
-            if size_changed {
-                self.note(ptr, FieldChange::Size(size));
+            if composed && is_builtin_type(ffi::Py_TYPE(obj)) {
+                let size = self.size_of(obj);
+                self.note_size(ptr, size);
+            } else {
+                self.defer(ptr);
             }
-            if let Some(repr) = repr {
-                self.note(ptr, FieldChange::Repr(repr));
+        }
+    }
+
+    fn type_name(&mut self, tp: *mut ffi::PyTypeObject) -> String {
+        self.type_names.entry(tp as usize).or_insert_with(|| unsafe { pyutil::type_name(tp) }).clone()
+    }
+
+    /// The non-leaf objects among `children` and their dict keys.
+    fn inner_of(&self, children: &[Child]) -> Vec<usize> {
+        let mut inner = Vec::new();
+        for child in children {
+            if let Key::Object(key) = child.key
+                && self.objects.get(&(key as usize)).is_some_and(|t| !t.leaf)
+            {
+                inner.push(key as usize);
             }
+            if self.objects.get(&(child.id as usize)).is_some_and(|t| !t.leaf) {
+                inner.push(child.id as usize);
+            }
+        }
+        inner
+    }
+
+    fn defer(&mut self, ptr: usize) {
+        if !self.deferred.contains(&ptr) {
+            unsafe { ffi::Py_IncRef(ptr as *mut ffi::PyObject) };
+            self.deferred.push(ptr);
+        }
+    }
+
+    fn note_size(&mut self, ptr: usize, size: u64) {
+        let Some(tracked) = self.objects.get_mut(&ptr) else { return };
+        if tracked.size != size {
+            tracked.size = size;
+            self.note(ptr, FieldChange::Size(size));
+        }
+    }
+
+    /// Reprs and sizes that may run Python code, now that marking is over; then lets go of the objects.
+    unsafe fn describe_deferred(&mut self) {
+        let deferred = std::mem::take(&mut self.deferred);
+        for &ptr in &deferred {
+            let Some(tracked) = self.objects.get(&ptr) else { continue };
+            let (kind, composed) = (tracked.kind, tracked.composed);
+            let obj = ptr as *mut ffi::PyObject;
+            unsafe {
+                let size = self.size_of(obj);
+                self.note_size(ptr, size);
+                if !composed {
+                    let repr = self.repr(obj, kind);
+                    if let Some(tracked) = self.objects.get_mut(&ptr)
+                        && tracked.repr != repr
+                    {
+                        tracked.repr.clone_from(&repr);
+                        self.note(ptr, FieldChange::Repr(repr));
+                    }
+                }
+            }
+        }
+        for ptr in deferred {
+            // Our reference was 1 of the refcount recorded above only if it was read after `defer`;
+            // refcounts are read before deferring, so the figures are the program's own.
+            unsafe { ffi::Py_DecRef(ptr as *mut ffi::PyObject) };
         }
     }
 
@@ -444,6 +632,30 @@ impl HeapTracker {
             .collect();
         for leaf in leaves {
             unsafe { self.refresh_refcount(leaf) };
+        }
+    }
+
+    /// `sys.getsizeof`, remembered for small exact ints (the commonest new object by far).
+    unsafe fn leaf_size(&mut self, obj: *mut ffi::PyObject) -> u64 {
+        unsafe {
+            if ffi::PyLong_CheckExact(obj) != 0 {
+                let mut overflow: c_int = 0;
+                let value = ffi::PyLong_AsLongLongAndOverflow(obj, &mut overflow);
+                if overflow == 0 && value != -1 {
+                    let bits = 64 - value.unsigned_abs().leading_zeros();
+                    let digits = bits.div_ceil(30) as usize;
+                    if let Some(&Some(size)) = self.int_sizes.get(digits) {
+                        return size;
+                    }
+                    let size = self.size_of(obj);
+                    if let Some(slot) = self.int_sizes.get_mut(digits) {
+                        *slot = Some(size);
+                    }
+                    return size;
+                }
+                ffi::PyErr_Clear();
+            }
+            self.size_of(obj)
         }
     }
 
@@ -697,6 +909,15 @@ unsafe fn function_cells(function: *mut ffi::PyObject) -> Scan {
         let total = children.len() as u64;
         Scan { children, item_ptrs: None, total }
     }
+}
+
+/// Whether describing the object may run Python code: anything but builtin leaves and exact containers
+/// (whose repr pyxray builds itself).
+unsafe fn runs_python(obj: *mut ffi::PyObject, kind: ObjKind, composed: bool) -> bool {
+    if composed {
+        return false;
+    }
+    unsafe { !(kind == ObjKind::Leaf && is_builtin_type(ffi::Py_TYPE(obj))) }
 }
 
 unsafe fn is_builtin_type(tp: *mut ffi::PyTypeObject) -> bool {

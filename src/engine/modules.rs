@@ -12,6 +12,18 @@ use crate::trace::{ModuleChange, ModuleOrigin};
 pub struct ModuleWatch {
     version: Option<u64>,
     names: HashSet<String>,
+    /// `sys.modules` (held), looked up again now and then in case a program replaces it.
+    dict: Option<usize>,
+    calls: u64,
+}
+
+impl Drop for ModuleWatch {
+    fn drop(&mut self) {
+        if let Some(dict) = self.dict.take() {
+            // SAFETY: dropped with the recorder, on the main thread, with the GIL held.
+            unsafe { ffi::Py_DecRef(dict as *mut ffi::PyObject) };
+        }
+    }
 }
 
 impl ModuleWatch {
@@ -21,10 +33,21 @@ impl ModuleWatch {
     /// GIL held.
     pub unsafe fn changes(&mut self, _step: u64) -> Vec<ModuleChange> {
         unsafe {
-            let modules = ffi::PySys_GetObject(c"modules".as_ptr());
-            if modules.is_null() || ffi::PyDict_Check(modules) == 0 {
-                return Vec::new();
+            self.calls += 1;
+            if self.dict.is_none() || self.calls.is_multiple_of(256) {
+                let current = ffi::PySys_GetObject(c"modules".as_ptr());
+                if self.dict != Some(current as usize) {
+                    if let Some(old) = self.dict.take() {
+                        ffi::Py_DecRef(old as *mut ffi::PyObject);
+                    }
+                    if !current.is_null() && ffi::PyDict_Check(current) != 0 {
+                        ffi::Py_IncRef(current);
+                        self.dict = Some(current as usize);
+                        self.version = None;
+                    }
+                }
             }
+            let Some(modules) = self.dict.map(|d| d as *mut ffi::PyObject) else { return Vec::new() };
             let version = frames::dict_version(modules);
             if self.version == Some(version) {
                 return Vec::new();

@@ -149,11 +149,11 @@ fn read_frame(input: &mut impl Read) -> io::Result<Option<(u8, Vec<u8>)>> {
     if len == 0 || len > MAX_FRAME_BYTES {
         return Err(io::Error::new(io::ErrorKind::InvalidData, format!("bad frame length {len}")));
     }
-    let mut frame = vec![0u8; len as usize];
-    input.read_exact(&mut frame)?;
-    let tag = frame[0];
-    frame.remove(0);
-    Ok(Some((tag, frame)))
+    let mut tag = [0u8; 1];
+    input.read_exact(&mut tag)?;
+    let mut payload = vec![0u8; len as usize - 1];
+    input.read_exact(&mut payload)?;
+    Ok(Some((tag[0], payload)))
 }
 
 fn invalid(err: impl std::fmt::Display) -> io::Error {

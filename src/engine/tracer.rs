@@ -7,7 +7,6 @@
 use std::cell::RefCell;
 use std::ffi::c_int;
 use std::rc::Rc;
-use std::time::Instant;
 
 use pyo3::ffi;
 
@@ -33,6 +32,8 @@ struct FrameRec {
     line: u32,
     locals: Vec<LocalRec>,
     dict_version: Option<u64>,
+    /// Module and class bodies: the dict of their names.
+    namespace: Option<usize>,
 }
 
 pub struct Recorder {
@@ -42,7 +43,7 @@ pub struct Recorder {
     pop_pending: bool,
     next_frame_id: u64,
     /// Identity of suspended generator frames, so a resumed frame keeps its identity.
-    resumable_ids: std::collections::HashMap<usize, u64>,
+    resumable_ids: rustc_hash::FxHashMap<usize, u64>,
     heap: HeapTracker,
     modules: ModuleWatch,
     return_root: Option<usize>,
@@ -53,7 +54,6 @@ pub struct Recorder {
     encoded: Vec<u8>,
     max_repr_chars: usize,
     repr_budget_ms: u32,
-    pub started: Instant,
 }
 
 thread_local! {
@@ -87,7 +87,6 @@ pub unsafe fn install(config: RecorderConfig, output: std::sync::Arc<OutputBuffe
         output,
         sink,
         encoded: Vec::new(),
-        started: Instant::now(),
     };
     RECORDER.with(|cell| *cell.borrow_mut() = Some(recorder));
     unsafe { ffi::PyEval_SetTrace(Some(trace_function), std::ptr::null_mut()) };
@@ -154,7 +153,7 @@ impl Recorder {
                 return Err(AbortReason::StepLimit);
             }
             self.heap.begin_step();
-            let mut delta = StepDelta { event: Some(event), ..Default::default() };
+            let mut delta = StepDelta { event, ..Default::default() };
 
             if let Some(root) = self.return_root.take() {
                 self.heap.drop_edge(root);
@@ -234,8 +233,7 @@ impl Recorder {
             for local in &self.stack[top].locals {
                 self.heap.refresh_refcount(local.value);
             }
-            let roots: Vec<usize> =
-                self.stack.iter().flat_map(|f| f.locals.iter().map(|l| l.value)).chain(self.return_root).collect();
+            let roots = self.stack.iter().flat_map(|f| f.locals.iter().map(|l| l.value)).chain(self.return_root);
             self.heap.mark_from(roots);
             delta.objects = self.heap.finish_step();
             delta.modules = self.modules.changes(self.steps);
@@ -271,7 +269,8 @@ impl Recorder {
                 id
             }
         };
-        self.stack.push(FrameRec { ptr, frame_id, code, line: 0, locals: Vec::new(), dict_version: None });
+        let namespace = unsafe { frames::namespace_of(frame, &code) };
+        self.stack.push(FrameRec { ptr, frame_id, code, line: 0, locals: Vec::new(), dict_version: None, namespace });
     }
 
     fn pop_frame(&mut self) {
@@ -319,7 +318,7 @@ impl Recorder {
         update: &mut FrameUpdate,
     ) -> bool {
         let rec = &self.stack[index];
-        let Some(read) = (unsafe { frames::read_locals(frame, &rec.code, rec.dict_version) }) else {
+        let Some(read) = (unsafe { frames::read_locals(frame, &rec.code, rec.dict_version, rec.namespace) }) else {
             return false;
         };
         let old = &self.stack[index].locals;

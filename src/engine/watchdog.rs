@@ -161,6 +161,14 @@ fn schedule_pending(tag: usize) {
     unsafe {
         ffi::Py_AddPendingCall(Some(on_pending), tag as *mut c_void);
     }
+    // Before 3.12 a pending call added from another thread does not set the main thread's eval
+    // breaker, so it would wait for something else to. Asking for the GIL does: the main thread
+    // hands it over at its next check and runs the pending call on the way back. A short-lived
+    // thread asks, so the watchdog never blocks on a main thread stuck inside one C call.
+    let _ = std::thread::Builder::new().name("pyxray-nudge".into()).spawn(|| unsafe {
+        let state = ffi::PyGILState_Ensure();
+        ffi::PyGILState_Release(state);
+    });
 }
 
 extern "C" fn on_pending(tag: *mut c_void) -> c_int {

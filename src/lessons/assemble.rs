@@ -2,9 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::companions::{
-    Companions, OpenBlock, add_exercise_companion, add_predict_companion, close_open_block,
-};
+use super::companions::{Companions, OpenBlock, add_exercise_companion, add_predict_companion, close_open_block};
 use super::error::LessonError;
 use super::info_string::{Role, example_attributes, exercise_id};
 use super::model::{Example, Exercise, MarkdownText, Part, Predict, Section};
@@ -23,13 +21,7 @@ pub(super) struct SectionBuilder {
 
 impl SectionBuilder {
     fn new(title: String, is_introduction: bool, start_line: u32) -> Self {
-        Self {
-            title,
-            is_introduction,
-            start_line,
-            parts: Vec::new(),
-            open: None,
-        }
+        Self { title, is_introduction, start_line, parts: Vec::new(), open: None }
     }
 }
 
@@ -45,12 +37,7 @@ pub(super) struct Assembler<'a> {
 
 impl<'a> Assembler<'a> {
     /// Starts with the introduction, which begins on the body's first line.
-    pub(super) fn new(
-        file: &'a str,
-        text: &'a str,
-        lines: &'a LineIndex,
-        body_start_line: u32,
-    ) -> Self {
+    pub(super) fn new(file: &'a str, text: &'a str, lines: &'a LineIndex, body_start_line: u32) -> Self {
         Self {
             file,
             text,
@@ -85,10 +72,7 @@ impl<'a> Assembler<'a> {
 
     /// The sections, the last one ending on `last_line`.
     pub(super) fn finish(mut self, last_line: u32) -> Result<Vec<Section>, LessonError> {
-        let last = std::mem::replace(
-            &mut self.current,
-            SectionBuilder::new(String::new(), true, 0),
-        );
+        let last = std::mem::replace(&mut self.current, SectionBuilder::new(String::new(), true, 0));
         self.push_section(last)?;
         set_end_lines(&mut self.sections, last_line);
         Ok(self.sections)
@@ -122,12 +106,8 @@ impl<'a> Assembler<'a> {
     pub(super) fn add_block(&mut self, block: RoleBlock) -> Result<(), LessonError> {
         match block.role {
             Role::Example | Role::Predict | Role::Exercise => self.add_main_block(block),
-            Role::Choices | Role::Answer => {
-                add_predict_companion(self.file, &mut self.current, block)
-            }
-            Role::Check | Role::Hint | Role::Solution => {
-                add_exercise_companion(self.file, &mut self.current, block)
-            }
+            Role::Choices | Role::Answer => add_predict_companion(self.file, &mut self.current, block),
+            Role::Check | Role::Hint | Role::Solution => add_exercise_companion(self.file, &mut self.current, block),
         }
     }
 
@@ -136,15 +116,11 @@ impl<'a> Assembler<'a> {
         close_open_block(self.file, &mut self.current)?;
         let error = |message: String| LessonError::at_line(self.file, block.line, message);
         if block.role != Role::Exercise && block.code.trim().is_empty() {
-            return Err(error(format!(
-                "this `{}` block is empty",
-                block.role.name()
-            )));
+            return Err(error(format!("this `{}` block is empty", block.role.name())));
         }
         let part = match block.role {
             Role::Example => {
-                let attributes = example_attributes(&block.attributes, count_lines(&block.code))
-                    .map_err(error)?;
+                let attributes = example_attributes(&block.attributes, count_lines(&block.code)).map_err(error)?;
                 Part::Example(Example {
                     code: block.code,
                     line: block.line,
@@ -182,11 +158,8 @@ impl<'a> Assembler<'a> {
             }
         };
         if !matches!(part, Part::Example(_)) {
-            self.current.open = Some(OpenBlock {
-                part_index: self.current.parts.len(),
-                line: block.line,
-                seen: Companions::default(),
-            });
+            self.current.open =
+                Some(OpenBlock { part_index: self.current.parts.len(), line: block.line, seen: Companions::default() });
         }
         self.current.parts.push(part);
         Ok(())
@@ -197,9 +170,7 @@ impl<'a> Assembler<'a> {
 fn set_end_lines(sections: &mut [Section], last_line: u32) {
     let next_starts: Vec<u32> = sections.iter().skip(1).map(|s| s.start_line).collect();
     for (index, section) in sections.iter_mut().enumerate() {
-        let end = next_starts
-            .get(index)
-            .map_or(last_line, |next| next.saturating_sub(1));
+        let end = next_starts.get(index).map_or(last_line, |next| next.saturating_sub(1));
         section.end_line = end.max(section.start_line);
     }
 }

@@ -48,33 +48,23 @@ impl Catalog {
             Ok(entries) => entries,
             Err(err) => {
                 let message = format!("cannot read the lesson folder: {err}");
-                catalog
-                    .errors
-                    .push(LessonError::whole_file(&folder_name, message));
+                catalog.errors.push(LessonError::whole_file(&folder_name, message));
                 return catalog;
             }
         };
         let mut paths: Vec<_> = entries
             .filter_map(Result::ok)
             .map(|entry| entry.path())
-            .filter(|path| {
-                path.extension()
-                    .is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
-                    && path.is_file()
-            })
+            .filter(|path| path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md")) && path.is_file())
             .collect();
         paths.sort();
         if paths.is_empty() {
             let message = "the folder has no lesson files (*.md)";
-            catalog
-                .errors
-                .push(LessonError::whole_file(&folder_name, message));
+            catalog.errors.push(LessonError::whole_file(&folder_name, message));
         }
         for path in paths {
-            let name = path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
+            let name =
+                path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
             match read_lesson_text(&path, &name) {
                 Ok(text) => catalog.add_parsed(parse_lesson(&name, &text)),
                 Err(error) => catalog.errors.push(error),
@@ -105,10 +95,7 @@ impl Catalog {
                 self.errors.push(LessonError::at_line(
                     &lesson.source_name,
                     lesson.id_line,
-                    format!(
-                        "duplicate lesson id `{}`: {first_file} already uses it",
-                        lesson.id
-                    ),
+                    format!("duplicate lesson id `{}`: {first_file} already uses it", lesson.id),
                 ));
                 continue;
             }
@@ -134,28 +121,19 @@ fn too_large(name: &str, bytes: usize) -> LessonError {
 
 /// Reads a lesson file, refusing files that are too large or not UTF-8.
 fn read_lesson_text(path: &Path, name: &str) -> Result<String, LessonError> {
-    let cannot_read =
-        |err: std::io::Error| LessonError::whole_file(name, format!("cannot read the file: {err}"));
+    let cannot_read = |err: std::io::Error| LessonError::whole_file(name, format!("cannot read the file: {err}"));
     let file = std::fs::File::open(path).map_err(cannot_read)?;
     let mut bytes = Vec::new();
     // Read one byte past the limit so a file that grows after a metadata check is still caught.
-    let limit = u64::try_from(MAX_LESSON_BYTES)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    file.take(limit)
-        .read_to_end(&mut bytes)
-        .map_err(cannot_read)?;
+    let limit = u64::try_from(MAX_LESSON_BYTES).unwrap_or(u64::MAX).saturating_add(1);
+    file.take(limit).read_to_end(&mut bytes).map_err(cannot_read)?;
     if bytes.len() > MAX_LESSON_BYTES {
-        let size = std::fs::metadata(path).map_or(bytes.len(), |meta| {
-            usize::try_from(meta.len()).unwrap_or(usize::MAX)
-        });
+        let size =
+            std::fs::metadata(path).map_or(bytes.len(), |meta| usize::try_from(meta.len()).unwrap_or(usize::MAX));
         return Err(too_large(name, size));
     }
     String::from_utf8(bytes).map_err(|err| {
-        let valid = err
-            .as_bytes()
-            .get(..err.utf8_error().valid_up_to())
-            .unwrap_or_default();
+        let valid = err.as_bytes().get(..err.utf8_error().valid_up_to()).unwrap_or_default();
         let line = valid.iter().filter(|&&byte| byte == b'\n').count() + 1;
         LessonError::at_line(
             name,

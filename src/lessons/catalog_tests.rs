@@ -6,9 +6,7 @@ use super::fixtures::{SAMPLE_LESSON, with_front_matter};
 use super::*;
 
 fn lesson_text(id: &str, order: u32) -> String {
-    with_front_matter(&format!(
-        "id = \"{id}\"\ntitle = \"Lesson {id}\"\norder = {order}\ngoals = [\"g\"]"
-    ))
+    with_front_matter(&format!("id = \"{id}\"\ntitle = \"Lesson {id}\"\norder = {order}\ngoals = [\"g\"]"))
 }
 
 /// A fresh folder for one test, removed when dropped.
@@ -16,8 +14,7 @@ struct TempFolder(PathBuf);
 
 impl TempFolder {
     fn new(name: &str) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("pyxray-lessons-{}-{name}", std::process::id()));
+        let path = std::env::temp_dir().join(format!("pyxray-lessons-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).unwrap();
         Self(path)
@@ -37,10 +34,7 @@ impl Drop for TempFolder {
 #[test]
 fn embedded_catalog_holds_every_embedded_file() {
     let catalog = Catalog::embedded();
-    assert_eq!(
-        catalog.lessons.len() + catalog.errors.len(),
-        super::catalog::EMBEDDED_LESSONS.len()
-    );
+    assert_eq!(catalog.lessons.len() + catalog.errors.len(), super::catalog::EMBEDDED_LESSONS.len());
 }
 
 #[test]
@@ -48,18 +42,11 @@ fn lessons_are_sorted_by_order_then_id() {
     let b = lesson_text("b", 2);
     let a = lesson_text("a", 2);
     let c = lesson_text("c", 1);
-    let catalog = Catalog::from_sources([
-        ("1.md", b.as_str()),
-        ("2.md", a.as_str()),
-        ("3.md", c.as_str()),
-    ]);
+    let catalog = Catalog::from_sources([("1.md", b.as_str()), ("2.md", a.as_str()), ("3.md", c.as_str())]);
     let ids: Vec<&str> = catalog.lessons.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(ids, ["c", "a", "b"]);
     assert!(catalog.errors.is_empty());
-    assert_eq!(
-        catalog.lesson("a").map(|l| l.source_name.as_str()),
-        Some("2.md")
-    );
+    assert_eq!(catalog.lesson("a").map(|l| l.source_name.as_str()), Some("2.md"));
     assert!(catalog.lesson("zzz").is_none());
 }
 
@@ -70,21 +57,13 @@ fn duplicate_ids_keep_the_first_file_and_report_the_others() {
     let catalog = Catalog::from_sources([("01.md", first.as_str()), ("02.md", second.as_str())]);
     assert_eq!(catalog.lessons.len(), 1);
     assert_eq!(catalog.lessons[0].source_name, "01.md");
-    assert_eq!(
-        catalog.errors,
-        [LessonError::at_line(
-            "02.md",
-            2,
-            "duplicate lesson id `same`: 01.md already uses it"
-        )]
-    );
+    assert_eq!(catalog.errors, [LessonError::at_line("02.md", 2, "duplicate lesson id `same`: 01.md already uses it")]);
 }
 
 #[test]
 fn a_malformed_lesson_does_not_stop_the_others() {
     let good = lesson_text("good", 1);
-    let catalog =
-        Catalog::from_sources([("bad.md", "no front matter"), ("good.md", good.as_str())]);
+    let catalog = Catalog::from_sources([("bad.md", "no front matter"), ("good.md", good.as_str())]);
     assert_eq!(catalog.lessons.len(), 1);
     assert_eq!(catalog.errors.len(), 1);
     assert_eq!(catalog.errors[0].file, "bad.md");
@@ -97,10 +76,7 @@ fn oversized_sources_are_refused() {
     let catalog = Catalog::from_sources([("huge.md", huge.as_str())]);
     assert!(catalog.lessons.is_empty());
     assert_eq!(catalog.errors[0].line, None);
-    assert_eq!(
-        catalog.errors[0].message,
-        "the file is 2.0 MB; lesson files over 2 MB are not loaded"
-    );
+    assert_eq!(catalog.errors[0].message, "the file is 2.0 MB; lesson files over 2 MB are not loaded");
 }
 
 #[test]
@@ -141,19 +117,12 @@ fn load_dir_reports_a_missing_or_empty_folder() {
     let catalog = Catalog::load_dir(&missing);
     assert!(catalog.lessons.is_empty());
     assert_eq!(catalog.errors.len(), 1);
-    assert!(
-        catalog.errors[0]
-            .message
-            .starts_with("cannot read the lesson folder: ")
-    );
+    assert!(catalog.errors[0].message.starts_with("cannot read the lesson folder: "));
     assert_eq!(catalog.errors[0].file, missing.display().to_string());
 
     let folder = TempFolder::new("empty");
     let catalog = Catalog::load_dir(&folder.0);
-    assert_eq!(
-        catalog.errors[0].message,
-        "the folder has no lesson files (*.md)"
-    );
+    assert_eq!(catalog.errors[0].message, "the folder has no lesson files (*.md)");
 }
 
 fn sample_catalog() -> Catalog {
@@ -167,18 +136,11 @@ fn sample_catalog() -> Catalog {
 fn search_ignores_case_and_finds_prose_and_code() {
     let catalog = sample_catalog();
     let hits = catalog.search("PRINT(");
-    let found: Vec<(&str, usize, u32)> = hits
-        .iter()
-        .map(|hit| (hit.lesson_id.as_str(), hit.section_index, hit.line))
-        .collect();
+    let found: Vec<(&str, usize, u32)> =
+        hits.iter().map(|hit| (hit.lesson_id.as_str(), hit.section_index, hit.line)).collect();
     assert_eq!(
         found,
-        [
-            ("sample-lesson", 1, 19),
-            ("sample-lesson", 2, 39),
-            ("sample-lesson", 2, 54),
-            ("sample-lesson", 3, 87)
-        ]
+        [("sample-lesson", 1, 19), ("sample-lesson", 2, 39), ("sample-lesson", 2, 54), ("sample-lesson", 3, 87)]
     );
     assert_eq!(hits[0].snippet, "print(x)");
     assert_eq!(hits[3].snippet, "print(\"PLOT s\", i, i * i)");
@@ -205,10 +167,7 @@ fn search_handles_non_ascii_and_long_lines() {
     let hits = catalog.search("école");
     assert_eq!(hits.len(), 1);
     let snippet = &hits[0].snippet;
-    assert!(
-        snippet.starts_with('…') && snippet.ends_with('…'),
-        "{snippet}"
-    );
+    assert!(snippet.starts_with('…') && snippet.ends_with('…'), "{snippet}");
     assert!(snippet.contains("ÉCOLE"));
     assert!(snippet.chars().count() <= 122);
 }

@@ -48,22 +48,14 @@ impl CatalogCheck {
 
     /// The lines the command prints: one per file that did not parse, then one per lesson.
     pub fn report_lines(&self) -> Vec<String> {
-        self.parse_errors
-            .iter()
-            .map(parse_error_report_line)
-            .chain(self.lessons.iter().map(report_line))
-            .collect()
+        self.parse_errors.iter().map(parse_error_report_line).chain(self.lessons.iter().map(report_line)).collect()
     }
 }
 
 /// Runs every check of every lesson in `catalog`.
 pub fn check_catalog(catalog: &Catalog, runner: &mut dyn CodeRunner) -> CatalogCheck {
     CatalogCheck {
-        lessons: catalog
-            .lessons
-            .iter()
-            .map(|lesson| check_lesson(lesson, runner))
-            .collect(),
+        lessons: catalog.lessons.iter().map(|lesson| check_lesson(lesson, runner)).collect(),
         parse_errors: catalog.errors.clone(),
     }
 }
@@ -90,12 +82,7 @@ pub fn check_lesson(lesson: &Lesson, runner: &mut dyn CodeRunner) -> LessonCheck
             }
         }
     }
-    LessonCheck {
-        lesson_id: lesson.id.clone(),
-        order: lesson.order,
-        failures,
-        counts,
-    }
+    LessonCheck { lesson_id: lesson.id.clone(), order: lesson.order, failures, counts }
 }
 
 /// `ok   02 names-and-references  (4 examples, 3 predicts, 1 exercise)` or
@@ -113,12 +100,7 @@ pub fn report_line(check: &LessonCheck) -> String {
             plural(counts.exercises, "exercise"),
         )
     } else {
-        format!(
-            "FAIL {:02} {}: {}",
-            check.order,
-            check.lesson_id,
-            check.failures.join("; ")
-        )
+        format!("FAIL {:02} {}: {}", check.order, check.lesson_id, check.failures.join("; "))
     }
 }
 
@@ -128,11 +110,7 @@ pub fn parse_error_report_line(error: &LessonError) -> String {
 }
 
 fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 
 fn check_example(example: &Example, runner: &mut dyn CodeRunner) -> Option<String> {
@@ -141,19 +119,11 @@ fn check_example(example: &Example, runner: &mut dyn CodeRunner) -> Option<Strin
         ExpectedOutcome::Finished => report.is_finished(),
         ExpectedOutcome::Exception(expected) => {
             report.outcome == OUTCOME_EXCEPTION
-                && report
-                    .exception_type
-                    .as_deref()
-                    .is_some_and(|actual| same_exception_type(expected, actual))
+                && report.exception_type.as_deref().is_some_and(|actual| same_exception_type(expected, actual))
         }
     };
     (!as_expected).then(|| {
-        format!(
-            "example at line {} ended with {}, expected {}",
-            example.line,
-            report.describe(),
-            example.outcome
-        )
+        format!("example at line {} ended with {}, expected {}", example.line, report.describe(), example.outcome)
     })
 }
 

@@ -27,10 +27,7 @@ pub(super) struct Companions {
 }
 
 /// Ends the open predict or exercise, checking it got the companion blocks it needs.
-pub(super) fn close_open_block(
-    file: &str,
-    section: &mut SectionBuilder,
-) -> Result<(), LessonError> {
+pub(super) fn close_open_block(file: &str, section: &mut SectionBuilder) -> Result<(), LessonError> {
     let Some(open) = section.open.take() else {
         return Ok(());
     };
@@ -46,11 +43,7 @@ pub(super) fn close_open_block(
             if let (Some(choices), Some(choices_line)) = (&predict.choices, open.seen.choices_line)
                 && !choices.contains(&normalize_output(&predict.answer))
             {
-                return Err(LessonError::at_line(
-                    file,
-                    choices_line,
-                    "`choices` does not contain the answer",
-                ));
+                return Err(LessonError::at_line(file, choices_line, "`choices` does not contain the answer"));
             }
         }
         Some(Part::Exercise(exercise)) => {
@@ -59,10 +52,7 @@ pub(super) fn close_open_block(
                     return Err(LessonError::at_line(
                         file,
                         open.line,
-                        format!(
-                            "exercise `{}` has no `{role}` block after it (```python {role})",
-                            exercise.id
-                        ),
+                        format!("exercise `{}` has no `{role}` block after it (```python {role})", exercise.id),
                     ));
                 }
             }
@@ -79,31 +69,15 @@ pub(super) fn add_predict_companion(
     block: RoleBlock,
 ) -> Result<(), LessonError> {
     let error = |message: String| LessonError::at_line(file, block.line, message);
-    let open_predict =
-        section
-            .open
-            .as_mut()
-            .and_then(|open| match section.parts.get_mut(open.part_index) {
-                Some(Part::Predict(predict)) => Some((open, predict)),
-                _ => None,
-            });
+    let open_predict = section.open.as_mut().and_then(|open| match section.parts.get_mut(open.part_index) {
+        Some(Part::Predict(predict)) => Some((open, predict)),
+        _ => None,
+    });
     let Some((open, predict)) = open_predict else {
-        let article = if block.role == Role::Answer {
-            "an"
-        } else {
-            "a"
-        };
-        return Err(error(format!(
-            "{article} `{}` block must follow a `predict` block",
-            block.role.name()
-        )));
+        let article = if block.role == Role::Answer { "an" } else { "a" };
+        return Err(error(format!("{article} `{}` block must follow a `predict` block", block.role.name())));
     };
-    let already = |what: &str| {
-        error(format!(
-            "the `predict` block at line {} already has {what}",
-            open.line
-        ))
-    };
+    let already = |what: &str| error(format!("the `predict` block at line {} already has {what}", open.line));
     if block.role == Role::Answer {
         if open.seen.answer {
             return Err(already("an `answer` block"));
@@ -117,21 +91,14 @@ pub(super) fn add_predict_companion(
         return Err(already("a `choices` block"));
     }
     let mut choices: Vec<String> = Vec::new();
-    for choice in block
-        .code
-        .lines()
-        .map(str::trim_end)
-        .filter(|c| !c.is_empty())
-    {
+    for choice in block.code.lines().map(str::trim_end).filter(|c| !c.is_empty()) {
         if choices.iter().any(|seen| seen == choice) {
             return Err(error(format!("choice `{choice}` is listed twice")));
         }
         choices.push(choice.to_owned());
     }
     if choices.len() < 2 {
-        return Err(error(
-            "a `choices` block needs at least two choices, one per line".to_owned(),
-        ));
+        return Err(error("a `choices` block needs at least two choices, one per line".to_owned()));
     }
     open.seen.choices_line = Some(block.line);
     predict.choices = Some(choices);
@@ -146,19 +113,12 @@ pub(super) fn add_exercise_companion(
 ) -> Result<(), LessonError> {
     let role = block.role;
     let error = |message: String| LessonError::at_line(file, block.line, message);
-    let open_exercise =
-        section
-            .open
-            .as_mut()
-            .and_then(|open| match section.parts.get_mut(open.part_index) {
-                Some(Part::Exercise(exercise)) => Some((open, exercise)),
-                _ => None,
-            });
+    let open_exercise = section.open.as_mut().and_then(|open| match section.parts.get_mut(open.part_index) {
+        Some(Part::Exercise(exercise)) => Some((open, exercise)),
+        _ => None,
+    });
     let Some((open, exercise)) = open_exercise else {
-        return Err(error(format!(
-            "a `{}` block must follow an `exercise` block",
-            role.name()
-        )));
+        return Err(error(format!("a `{}` block must follow an `exercise` block", role.name())));
     };
     if block.code.trim().is_empty() {
         return Err(error(format!("this `{}` block is empty", role.name())));
@@ -172,11 +132,7 @@ pub(super) fn add_exercise_companion(
         }
     };
     if *seen {
-        return Err(error(format!(
-            "exercise `{}` already has a `{}` block",
-            exercise.id,
-            role.name()
-        )));
+        return Err(error(format!("exercise `{}` already has a `{}` block", exercise.id, role.name())));
     }
     *seen = true;
     if role == Role::Check {

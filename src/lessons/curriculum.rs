@@ -12,20 +12,13 @@ pub fn curriculum_problems(lesson: &Lesson) -> Vec<String> {
     let mut problems = Vec::new();
     let examples = lesson.examples().count();
     if examples < MIN_EXAMPLES {
-        problems.push(format!(
-            "has {examples} examples, needs at least {MIN_EXAMPLES}"
-        ));
+        problems.push(format!("has {examples} examples, needs at least {MIN_EXAMPLES}"));
     }
     let predicts = lesson.predicts().count();
     if predicts < MIN_PREDICTS {
-        problems.push(format!(
-            "has {predicts} predicts, needs at least {MIN_PREDICTS}"
-        ));
+        problems.push(format!("has {predicts} predicts, needs at least {MIN_PREDICTS}"));
     }
-    if !lesson
-        .exercises()
-        .any(|exercise| !exercise.check.trim().is_empty())
-    {
+    if !lesson.exercises().any(|exercise| !exercise.check.trim().is_empty()) {
         problems.push("has no exercise with a check".to_owned());
     }
     for exercise in lesson.exercises() {
@@ -39,11 +32,7 @@ pub fn curriculum_problems(lesson: &Lesson) -> Vec<String> {
     if lesson.goals.is_empty() {
         problems.push("has no goals".to_owned());
     }
-    if !lesson
-        .sections
-        .iter()
-        .any(|section| section.title == RECAP_TITLE)
-    {
+    if !lesson.sections.iter().any(|section| section.title == RECAP_TITLE) {
         problems.push(format!("has no `## {RECAP_TITLE}` section"));
     }
     problems

@@ -7,10 +7,7 @@ use super::*;
 
 #[test]
 fn there_are_shipped_lessons() {
-    assert!(
-        !EMBEDDED_LESSONS.is_empty(),
-        "no lessons/*.md files were embedded"
-    );
+    assert!(!EMBEDDED_LESSONS.is_empty(), "no lessons/*.md files were embedded");
 }
 
 #[test]
@@ -20,11 +17,7 @@ fn every_shipped_lesson_parses() {
         .filter_map(|(name, text)| parse_lesson(name, text).err())
         .map(|error| error.to_string())
         .collect();
-    assert!(
-        errors.is_empty(),
-        "lessons that do not parse:\n{}",
-        errors.join("\n")
-    );
+    assert!(errors.is_empty(), "lessons that do not parse:\n{}", errors.join("\n"));
 }
 
 #[test]
@@ -45,16 +38,10 @@ fn every_shipped_lesson_follows_the_curriculum_rules() {
         .iter()
         .filter_map(|(name, text)| parse_lesson(name, text).ok())
         .flat_map(|lesson| {
-            curriculum_problems(&lesson)
-                .into_iter()
-                .map(move |problem| format!("{}: {problem}", lesson.source_name))
+            curriculum_problems(&lesson).into_iter().map(move |problem| format!("{}: {problem}", lesson.source_name))
         })
         .collect();
-    assert!(
-        problems.is_empty(),
-        "curriculum problems:\n{}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "curriculum problems:\n{}", problems.join("\n"));
 }
 
 #[test]

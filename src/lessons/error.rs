@@ -15,19 +15,11 @@ pub struct LessonError {
 
 impl LessonError {
     pub fn at_line(file: &str, line: u32, message: impl Into<String>) -> Self {
-        Self {
-            file: file.to_owned(),
-            line: Some(line),
-            message: message.into(),
-        }
+        Self { file: file.to_owned(), line: Some(line), message: message.into() }
     }
 
     pub fn whole_file(file: &str, message: impl Into<String>) -> Self {
-        Self {
-            file: file.to_owned(),
-            line: None,
-            message: message.into(),
-        }
+        Self { file: file.to_owned(), line: None, message: message.into() }
     }
 }
 

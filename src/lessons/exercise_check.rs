@@ -8,10 +8,7 @@ use super::text::to_u32;
 /// solution must pass it.
 pub(super) fn check_exercise(exercise: &Exercise, runner: &mut dyn CodeRunner) -> Vec<String> {
     let mut failures = Vec::new();
-    let starter_run = runner.run(
-        &combined_program(&exercise.starter, &exercise.check),
-        DEFAULT_TIMEOUT_SECS,
-    );
+    let starter_run = runner.run(&combined_program(&exercise.starter, &exercise.check), DEFAULT_TIMEOUT_SECS);
     if starter_run.is_finished() {
         failures.push(format!(
             "exercise `{}` at line {}: the starter code already passes the check",
@@ -27,10 +24,7 @@ pub(super) fn check_exercise(exercise: &Exercise, runner: &mut dyn CodeRunner) -
             program_map(exercise, &exercise.starter, exercise.line, "starter code")
         ));
     }
-    let solution_run = runner.run(
-        &combined_program(&exercise.solution, &exercise.check),
-        DEFAULT_TIMEOUT_SECS,
-    );
+    let solution_run = runner.run(&combined_program(&exercise.solution, &exercise.check), DEFAULT_TIMEOUT_SECS);
     if !solution_run.is_finished() {
         failures.push(format!(
             "exercise `{}` at line {}: the solution followed by the check ended with {}, expected \
@@ -38,12 +32,7 @@ pub(super) fn check_exercise(exercise: &Exercise, runner: &mut dyn CodeRunner) -
             exercise.id,
             exercise.line,
             solution_run.describe(),
-            program_map(
-                exercise,
-                &exercise.solution,
-                exercise.solution_line,
-                "solution"
-            )
+            program_map(exercise, &exercise.solution, exercise.solution_line, "solution")
         ));
     }
     failures
@@ -64,24 +53,9 @@ fn program_map(exercise: &Exercise, code: &str, code_fence_line: u32, code_name:
     format!(
         "program {} the {code_name} at file {}; program {} the check at file {}",
         line_span(1, code_lines, "is", "are"),
-        line_span(
-            code_fence_line.saturating_add(1),
-            code_fence_line.saturating_add(code_lines),
-            "",
-            ""
-        ),
-        line_span(
-            check_first,
-            check_first.saturating_add(check_lines.saturating_sub(1)),
-            "is",
-            "are"
-        ),
-        line_span(
-            exercise.check_line.saturating_add(1),
-            exercise.check_line.saturating_add(check_lines),
-            "",
-            ""
-        ),
+        line_span(code_fence_line.saturating_add(1), code_fence_line.saturating_add(code_lines), "", ""),
+        line_span(check_first, check_first.saturating_add(check_lines.saturating_sub(1)), "is", "are"),
+        line_span(exercise.check_line.saturating_add(1), exercise.check_line.saturating_add(check_lines), "", ""),
     )
 }
 

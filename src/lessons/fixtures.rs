@@ -96,8 +96,7 @@ for i in range(3):
 "#####;
 
 /// Front matter with every required key; a body added after it starts on line 7.
-pub const MINIMAL_FRONT_MATTER: &str =
-    "+++\nid = \"t\"\ntitle = \"T\"\norder = 1\ngoals = [\"g\"]\n+++\n";
+pub const MINIMAL_FRONT_MATTER: &str = "+++\nid = \"t\"\ntitle = \"T\"\norder = 1\ngoals = [\"g\"]\n+++\n";
 
 /// The first line of a body appended to `MINIMAL_FRONT_MATTER`.
 pub const BODY_FIRST_LINE: u32 = 7;

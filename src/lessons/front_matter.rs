@@ -31,17 +31,12 @@ pub(crate) struct FileLayout<'a> {
 }
 
 /// Splits `text` (with `\n` line endings) into front matter and body.
-pub(crate) fn split_front_matter<'a>(
-    file: &str,
-    text: &'a str,
-) -> Result<FileLayout<'a>, LessonError> {
+pub(crate) fn split_front_matter<'a>(file: &str, text: &'a str) -> Result<FileLayout<'a>, LessonError> {
     if text.trim().is_empty() {
         return Err(LessonError::at_line(file, 1, "the file is empty"));
     }
     let mut lines = line_spans(text);
-    let opens = lines
-        .next()
-        .is_some_and(|(start, end)| text.get(start..end).is_some_and(is_fence));
+    let opens = lines.next().is_some_and(|(start, end)| text.get(start..end).is_some_and(is_fence));
     if !opens {
         return Err(LessonError::at_line(
             file,
@@ -88,30 +83,20 @@ fn line_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 pub(crate) fn parse_front_matter(file: &str, toml_text: &str) -> Result<FrontMatter, LessonError> {
     let reader = KeyReader { file, toml_text };
     let table: toml::Table = toml_text.parse().map_err(|err: toml::de::Error| {
-        let line = err
-            .span()
-            .map_or(1, |span| 1 + LineIndex::new(toml_text).line_of(span.start));
+        let line = err.span().map_or(1, |span| 1 + LineIndex::new(toml_text).line_of(span.start));
         let message = err.message().trim().replace('\n', "; ");
         LessonError::at_line(file, line, format!("front matter: {message}"))
     })?;
     for key in table.keys() {
         if !ALL_KEYS.contains(&key.as_str()) {
-            return Err(reader.error(
-                key,
-                format!(
-                    "front matter: unknown key `{key}` (the keys are {})",
-                    ALL_KEYS.join(", ")
-                ),
-            ));
+            return Err(
+                reader.error(key, format!("front matter: unknown key `{key}` (the keys are {})", ALL_KEYS.join(", ")))
+            );
         }
     }
     for key in REQUIRED_KEYS {
         if !table.contains_key(key) {
-            return Err(LessonError::at_line(
-                file,
-                1,
-                format!("front matter: missing key `{key}`"),
-            ));
+            return Err(LessonError::at_line(file, 1, format!("front matter: missing key `{key}`")));
         }
     }
     let id = reader.string(&table, "id", "id = \"names-and-references\"")?;
@@ -131,18 +116,8 @@ pub(crate) fn parse_front_matter(file: &str, toml_text: &str) -> Result<FrontMat
         return Err(reader.error("goals", "front matter: a goal in `goals` is empty"));
     }
     let panels = reader.panels(&table)?;
-    let minutes = reader
-        .whole_number(&table, "minutes", 1)?
-        .unwrap_or(DEFAULT_MINUTES);
-    Ok(FrontMatter {
-        id_line: reader.key_line("id"),
-        id,
-        title,
-        order,
-        goals,
-        panels,
-        minutes,
-    })
+    let minutes = reader.whole_number(&table, "minutes", 1)?.unwrap_or(DEFAULT_MINUTES);
+    Ok(FrontMatter { id_line: reader.key_line("id"), id, title, order, goals, panels, minutes })
 }
 
 /// Lesson and exercise ids: lowercase ASCII letters, digits and dashes.
@@ -179,27 +154,16 @@ impl KeyReader<'_> {
     fn string(&self, table: &toml::Table, key: &str, like: &str) -> Result<String, LessonError> {
         match table.get(key) {
             Some(toml::Value::String(value)) => Ok(value.clone()),
-            _ => Err(self.error(
-                key,
-                format!("front matter: `{key}` must be a string in quotes, like `{like}`"),
-            )),
+            _ => Err(self.error(key, format!("front matter: `{key}` must be a string in quotes, like `{like}`"))),
         }
     }
 
     /// An optional whole number of at least `min`; `None` when the key is absent.
-    fn whole_number(
-        &self,
-        table: &toml::Table,
-        key: &str,
-        min: u32,
-    ) -> Result<Option<u32>, LessonError> {
+    fn whole_number(&self, table: &toml::Table, key: &str, min: u32) -> Result<Option<u32>, LessonError> {
         let Some(value) = table.get(key) else {
             return Ok(None);
         };
-        let number = value
-            .as_integer()
-            .and_then(|number| u32::try_from(number).ok())
-            .filter(|&number| number >= min);
+        let number = value.as_integer().and_then(|number| u32::try_from(number).ok()).filter(|&number| number >= min);
         match number {
             Some(number) => Ok(Some(number)),
             None => Err(self.error(
@@ -209,27 +173,14 @@ impl KeyReader<'_> {
         }
     }
 
-    fn strings(
-        &self,
-        table: &toml::Table,
-        key: &str,
-        like: &str,
-    ) -> Result<Vec<String>, LessonError> {
+    fn strings(&self, table: &toml::Table, key: &str, like: &str) -> Result<Vec<String>, LessonError> {
         let Some(value) = table.get(key) else {
             return Ok(Vec::new());
         };
-        let strings: Option<Vec<String>> = value.as_array().and_then(|items| {
-            items
-                .iter()
-                .map(|item| item.as_str().map(str::to_owned))
-                .collect()
-        });
-        strings.ok_or_else(|| {
-            self.error(
-                key,
-                format!("front matter: `{key}` must be a list of strings, like `{like}`"),
-            )
-        })
+        let strings: Option<Vec<String>> =
+            value.as_array().and_then(|items| items.iter().map(|item| item.as_str().map(str::to_owned)).collect());
+        strings
+            .ok_or_else(|| self.error(key, format!("front matter: `{key}` must be a list of strings, like `{like}`")))
     }
 
     fn panels(&self, table: &toml::Table) -> Result<Vec<Panel>, LessonError> {
@@ -240,17 +191,11 @@ impl KeyReader<'_> {
                 let known: Vec<&str> = Panel::ALL.iter().map(|panel| panel.as_str()).collect();
                 return Err(self.error(
                     "panels",
-                    format!(
-                        "front matter: unknown panel `{name}` (the panels are {})",
-                        known.join(", ")
-                    ),
+                    format!("front matter: unknown panel `{name}` (the panels are {})", known.join(", ")),
                 ));
             };
             if panels.contains(&panel) {
-                return Err(self.error(
-                    "panels",
-                    format!("front matter: panel `{name}` is listed twice"),
-                ));
+                return Err(self.error("panels", format!("front matter: panel `{name}` is listed twice")));
             }
             panels.push(panel);
         }

@@ -17,13 +17,7 @@ pub(crate) enum Role {
     Hint,
 }
 
-const PYTHON_ROLES: [Role; 5] = [
-    Role::Example,
-    Role::Predict,
-    Role::Exercise,
-    Role::Check,
-    Role::Solution,
-];
+const PYTHON_ROLES: [Role; 5] = [Role::Example, Role::Predict, Role::Exercise, Role::Check, Role::Solution];
 const TEXT_ROLES: [Role; 3] = [Role::Choices, Role::Answer, Role::Hint];
 
 impl Role {
@@ -41,11 +35,7 @@ impl Role {
     }
 
     fn language(self) -> &'static str {
-        if TEXT_ROLES.contains(&self) {
-            "text"
-        } else {
-            "python"
-        }
+        if TEXT_ROLES.contains(&self) { "text" } else { "python" }
     }
 
     fn allowed_attributes(self) -> &'static [&'static str] {
@@ -57,10 +47,7 @@ impl Role {
     }
 
     fn from_name(name: &str) -> Option<Role> {
-        PYTHON_ROLES
-            .into_iter()
-            .chain(TEXT_ROLES)
-            .find(|role| role.name() == name)
+        PYTHON_ROLES.into_iter().chain(TEXT_ROLES).find(|role| role.name() == name)
     }
 }
 
@@ -99,10 +86,7 @@ pub(crate) fn parse_info_string(info: &str) -> Result<Option<(Role, Attributes)>
     let mut attributes = Attributes::new();
     for word in words {
         let Some((key, value)) = word.split_once('=').filter(|(key, _)| !key.is_empty()) else {
-            return Err(format!(
-                "`{word}` on a `{}` block must be written as key=value",
-                role.name()
-            ));
+            return Err(format!("`{word}` on a `{}` block must be written as key=value", role.name()));
         };
         let allowed = role.allowed_attributes();
         if !allowed.contains(&key) {
@@ -111,16 +95,10 @@ pub(crate) fn parse_info_string(info: &str) -> Result<Option<(Role, Attributes)>
             } else {
                 format!("allowed: {}", allowed.join(", "))
             };
-            return Err(format!(
-                "unknown attribute `{key}` on a `{}` block ({allowed_text})",
-                role.name()
-            ));
+            return Err(format!("unknown attribute `{key}` on a `{}` block ({allowed_text})", role.name()));
         }
         if attributes.iter().any(|(seen, _)| seen == key) {
-            return Err(format!(
-                "attribute `{key}` is given twice on a `{}` block",
-                role.name()
-            ));
+            return Err(format!("attribute `{key}` is given twice on a `{}` block", role.name()));
         }
         attributes.push((key.to_owned(), unquote(value).to_owned()));
     }
@@ -128,17 +106,11 @@ pub(crate) fn parse_info_string(info: &str) -> Result<Option<(Role, Attributes)>
 }
 
 fn unquote(value: &str) -> &str {
-    ['"', '\'']
-        .into_iter()
-        .find_map(|quote| value.strip_prefix(quote)?.strip_suffix(quote))
-        .unwrap_or(value)
+    ['"', '\''].into_iter().find_map(|quote| value.strip_prefix(quote)?.strip_suffix(quote)).unwrap_or(value)
 }
 
 fn attribute<'a>(attributes: &'a Attributes, key: &str) -> Option<&'a str> {
-    attributes
-        .iter()
-        .find(|(name, _)| name == key)
-        .map(|(_, value)| value.as_str())
+    attributes.iter().find(|(name, _)| name == key).map(|(_, value)| value.as_str())
 }
 
 /// The checked attributes of an `example` block.
@@ -150,10 +122,7 @@ pub(crate) struct ExampleAttributes {
     pub plot: Option<PlotKind>,
 }
 
-pub(crate) fn example_attributes(
-    attributes: &Attributes,
-    code_line_count: u32,
-) -> Result<ExampleAttributes, String> {
+pub(crate) fn example_attributes(attributes: &Attributes, code_line_count: u32) -> Result<ExampleAttributes, String> {
     let outcome = match attribute(attributes, "outcome") {
         None => ExpectedOutcome::Finished,
         Some(text) => parse_outcome(text)?,
@@ -172,34 +141,22 @@ pub(crate) fn example_attributes(
             Some(line)
         }
     };
-    let timeout_secs = match attribute(attributes, "timeout") {
-        None => DEFAULT_TIMEOUT_SECS,
-        Some(text) => text
-            .parse::<f64>()
-            .ok()
-            .filter(|secs| secs.is_finite() && *secs > 0.0)
-            .ok_or_else(|| {
-                format!(
-                    "bad `timeout={text}`: write the seconds as a number above 0, like `timeout=30`"
-                )
+    let timeout_secs =
+        match attribute(attributes, "timeout") {
+            None => DEFAULT_TIMEOUT_SECS,
+            Some(text) => text.parse::<f64>().ok().filter(|secs| secs.is_finite() && *secs > 0.0).ok_or_else(|| {
+                format!("bad `timeout={text}`: write the seconds as a number above 0, like `timeout=30`")
             })?,
-    };
+        };
     let plot = match attribute(attributes, "plot") {
         None => None,
         Some("line") => Some(PlotKind::Line),
         Some("scatter") => Some(PlotKind::Scatter),
         Some(text) => {
-            return Err(format!(
-                "bad `plot={text}`: the plot kinds are `line` and `scatter`"
-            ));
+            return Err(format!("bad `plot={text}`: the plot kinds are `line` and `scatter`"));
         }
     };
-    Ok(ExampleAttributes {
-        outcome,
-        start_line,
-        timeout_secs,
-        plot,
-    })
+    Ok(ExampleAttributes { outcome, start_line, timeout_secs, plot })
 }
 
 fn parse_outcome(text: &str) -> Result<ExpectedOutcome, String> {
@@ -207,14 +164,10 @@ fn parse_outcome(text: &str) -> Result<ExpectedOutcome, String> {
         return Ok(ExpectedOutcome::Finished);
     }
     if text.eq_ignore_ascii_case("finished") {
-        return Err(format!(
-            "bad `outcome={text}`: write `finished` in lowercase"
-        ));
+        return Err(format!("bad `outcome={text}`: write `finished` in lowercase"));
     }
     let is_identifier = |name: &str| {
-        name.chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_')
+        name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_alphanumeric() || c == '_')
     };
     let all_identifiers = text.split('.').all(is_identifier);
@@ -233,14 +186,10 @@ fn parse_outcome(text: &str) -> Result<ExpectedOutcome, String> {
 /// The `id` of an `exercise` block.
 pub(crate) fn exercise_id(attributes: &Attributes) -> Result<String, String> {
     let Some(id) = attribute(attributes, "id") else {
-        return Err(
-            "an `exercise` block needs an id, like ```python exercise id=swap-pair".to_owned(),
-        );
+        return Err("an `exercise` block needs an id, like ```python exercise id=swap-pair".to_owned());
     };
     if id.is_empty() || !id.chars().all(is_id_char) {
-        return Err(format!(
-            "exercise id `{id}` may contain only lowercase letters, digits and dashes"
-        ));
+        return Err(format!("exercise id `{id}` may contain only lowercase letters, digits and dashes"));
     }
     Ok(id.to_owned())
 }

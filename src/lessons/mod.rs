@@ -35,15 +35,14 @@ mod proptests;
 
 pub use catalog::{Catalog, MAX_LESSON_BYTES};
 pub use check::{
-    CatalogCheck, CheckCounts, LessonCheck, check_catalog, check_lesson, parse_error_report_line,
-    report_line,
+    CatalogCheck, CheckCounts, LessonCheck, check_catalog, check_lesson, parse_error_report_line, report_line,
 };
 pub use curriculum::{MIN_EXAMPLES, MIN_PREDICTS, RECAP_TITLE, curriculum_problems};
 pub use error::LessonError;
 pub use exercise_check::combined_program;
 pub use model::{
-    DEFAULT_TIMEOUT_SECS, Example, Exercise, ExpectedOutcome, Lesson, MarkdownText, Panel, Part,
-    PlotKind, Predict, Section,
+    DEFAULT_TIMEOUT_SECS, Example, Exercise, ExpectedOutcome, Lesson, MarkdownText, Panel, Part, PlotKind, Predict,
+    Section,
 };
 pub use parse::parse_lesson;
 pub use runner::{CodeRunner, OUTCOME_CRASHED, OUTCOME_EXCEPTION, OUTCOME_FINISHED, RunReport};

@@ -38,13 +38,7 @@ pub enum Panel {
 }
 
 impl Panel {
-    pub const ALL: [Panel; 5] = [
-        Panel::Heap,
-        Panel::Stack,
-        Panel::Modules,
-        Panel::Bytecode,
-        Panel::Output,
-    ];
+    pub const ALL: [Panel; 5] = [Panel::Heap, Panel::Stack, Panel::Modules, Panel::Bytecode, Panel::Output];
 
     /// The name used in front matter.
     pub fn as_str(self) -> &'static str {
@@ -177,9 +171,7 @@ pub struct Exercise {
 impl Lesson {
     /// Every part of every section, in order.
     pub fn parts(&self) -> impl Iterator<Item = &Part> {
-        self.sections
-            .iter()
-            .flat_map(|section| section.parts.iter())
+        self.sections.iter().flat_map(|section| section.parts.iter())
     }
 
     pub fn examples(&self) -> impl Iterator<Item = &Example> {
@@ -205,8 +197,6 @@ impl Lesson {
 
     /// The index in `sections` of the section that contains file line `line`.
     pub fn section_index_at_line(&self, line: u32) -> Option<usize> {
-        self.sections
-            .iter()
-            .position(|section| section.start_line <= line && line <= section.end_line)
+        self.sections.iter().position(|section| section.start_line <= line && line <= section.end_line)
     }
 }

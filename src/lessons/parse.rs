@@ -40,10 +40,7 @@ pub fn parse_lesson(source_name: &str, text: &str) -> Result<Lesson, LessonError
         minutes: front.minutes,
         source_name: source_name.to_owned(),
         id_line: front.id_line,
-        body: text
-            .get(layout.body_offset..)
-            .unwrap_or_default()
-            .to_owned(),
+        body: text.get(layout.body_offset..).unwrap_or_default().to_owned(),
         body_start_line,
         sections,
     })

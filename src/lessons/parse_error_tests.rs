@@ -9,11 +9,7 @@ const L: u32 = BODY_FIRST_LINE;
 fn assert_error(text: &str, line: u32, message: &str) {
     let error = parse_lesson("x.md", text).unwrap_err();
     assert_eq!(error.file, "x.md");
-    assert_eq!(
-        error.message, message,
-        "wrong message (line {:?})",
-        error.line
-    );
+    assert_eq!(error.message, message, "wrong message (line {:?})", error.line);
     assert_eq!(error.line, Some(line), "wrong line for: {message}");
 }
 
@@ -45,8 +41,7 @@ fn missing_opening_fence() {
 
 #[test]
 fn front_matter_never_closes() {
-    let message =
-        "front matter opened at line 1 never closes: add a `+++` line after the TOML keys";
+    let message = "front matter opened at line 1 never closes: add a `+++` line after the TOML keys";
     assert_error("+++\nid = \"a\"\n", 1, message);
     assert_error("+++", 1, message);
 }
@@ -55,11 +50,7 @@ fn front_matter_never_closes() {
 fn toml_syntax_error_reports_its_line() {
     let error = parse_lesson("x.md", &with_front_matter("id = \"a\"\ntitle = oops")).unwrap_err();
     assert_eq!(error.line, Some(3));
-    assert!(
-        error.message.starts_with("front matter: "),
-        "{}",
-        error.message
-    );
+    assert!(error.message.starts_with("front matter: "), "{}", error.message);
 }
 
 #[test]
@@ -73,32 +64,14 @@ fn unknown_key() {
 
 #[test]
 fn missing_keys() {
-    assert_error(
-        &with_front_matter("id = \"a\"\norder = 1\ngoals = []"),
-        1,
-        "front matter: missing key `title`",
-    );
-    assert_error(
-        &with_front_matter("title = \"T\"\norder = 1\ngoals = []"),
-        1,
-        "front matter: missing key `id`",
-    );
-    assert_error(
-        &with_front_matter("id = \"a\"\ntitle = \"T\"\ngoals = []"),
-        1,
-        "front matter: missing key `order`",
-    );
-    assert_error(
-        &with_front_matter("id = \"a\"\ntitle = \"T\"\norder = 1"),
-        1,
-        "front matter: missing key `goals`",
-    );
+    assert_error(&with_front_matter("id = \"a\"\norder = 1\ngoals = []"), 1, "front matter: missing key `title`");
+    assert_error(&with_front_matter("title = \"T\"\norder = 1\ngoals = []"), 1, "front matter: missing key `id`");
+    assert_error(&with_front_matter("id = \"a\"\ntitle = \"T\"\ngoals = []"), 1, "front matter: missing key `order`");
+    assert_error(&with_front_matter("id = \"a\"\ntitle = \"T\"\norder = 1"), 1, "front matter: missing key `goals`");
 }
 
 fn front(id: &str, title: &str, order: &str, goals: &str, extra: &str) -> String {
-    with_front_matter(&format!(
-        "id = {id}\ntitle = {title}\norder = {order}\ngoals = {goals}\n{extra}"
-    ))
+    with_front_matter(&format!("id = {id}\ntitle = {title}\norder = {order}\ngoals = {goals}\n{extra}"))
 }
 
 #[test]
@@ -122,11 +95,7 @@ fn id_must_be_a_lowercase_string() {
 
 #[test]
 fn title_must_not_be_empty() {
-    assert_error(
-        &front("\"a\"", "\"  \"", "1", "[]", ""),
-        3,
-        "front matter: `title` is empty",
-    );
+    assert_error(&front("\"a\"", "\"  \"", "1", "[]", ""), 3, "front matter: `title` is empty");
     assert_error(
         &front("\"a\"", "[]", "1", "[]", ""),
         3,
@@ -170,11 +139,7 @@ fn goals_must_be_a_list_of_non_empty_strings() {
         5,
         "front matter: `goals` must be a list of strings, like `goals = [\"Predict aliasing\"]`",
     );
-    assert_error(
-        &front("\"a\"", "\"T\"", "1", "[\"x\", \" \"]", ""),
-        5,
-        "front matter: a goal in `goals` is empty",
-    );
+    assert_error(&front("\"a\"", "\"T\"", "1", "[\"x\", \" \"]", ""), 5, "front matter: a goal in `goals` is empty");
 }
 
 #[test]
@@ -200,25 +165,13 @@ fn panels_must_be_known_and_listed_once() {
 
 #[test]
 fn unclosed_fence() {
-    assert_body_error(
-        "text\n\n```python example\nprint(1)\n",
-        3,
-        "code block opened at line 9 never closes",
-    );
+    assert_body_error("text\n\n```python example\nprint(1)\n", 3, "code block opened at line 9 never closes");
     assert_body_error("```python\n", 1, "code block opened at line 7 never closes");
     assert_body_error("```", 1, "code block opened at line 7 never closes");
     // A closing fence must be at least as long as the opening one.
-    assert_body_error(
-        "````python example\nx\n```\n",
-        1,
-        "code block opened at line 7 never closes",
-    );
+    assert_body_error("````python example\nx\n```\n", 1, "code block opened at line 7 never closes");
     // A fence that only looks closed because it has an info string.
-    assert_body_error(
-        "```text\nx\n```python\n",
-        1,
-        "code block opened at line 7 never closes",
-    );
+    assert_body_error("```text\nx\n```python\n", 1, "code block opened at line 7 never closes");
 }
 
 #[test]
@@ -243,11 +196,7 @@ fn unknown_roles() {
 
 #[test]
 fn roles_in_the_wrong_language() {
-    assert_body_error(
-        "```python hint\nx\n```\n",
-        1,
-        "a `hint` block is written ```text hint, not ```python hint",
-    );
+    assert_body_error("```python hint\nx\n```\n", 1, "a `hint` block is written ```text hint, not ```python hint");
     assert_body_error(
         "```text example\nx\n```\n",
         1,
@@ -262,11 +211,7 @@ fn attribute_syntax_and_names() {
         1,
         "`finished` on a `example` block must be written as key=value",
     );
-    assert_body_error(
-        "```python example =x\nx\n```\n",
-        1,
-        "`=x` on a `example` block must be written as key=value",
-    );
+    assert_body_error("```python example =x\nx\n```\n", 1, "`=x` on a `example` block must be written as key=value");
     assert_body_error(
         "```python example timeoutt=3\nx\n```\n",
         1,
@@ -322,9 +267,7 @@ fn bad_start_timeout_and_plot() {
         assert_body_error(
             &format!("```python example timeout={value}\nx\n```\n"),
             1,
-            &format!(
-                "bad `timeout={value}`: write the seconds as a number above 0, like `timeout=30`"
-            ),
+            &format!("bad `timeout={value}`: write the seconds as a number above 0, like `timeout=30`"),
         );
     }
     assert_body_error(
@@ -347,25 +290,13 @@ fn exercise_ids() {
         "exercise id `Swap_Pair` may contain only lowercase letters, digits and dashes",
     );
     let twice = format!("{EXERCISE}{CHECK}{SOLUTION}\n## Again\n\n{EXERCISE}");
-    assert_body_error(
-        &twice,
-        13,
-        "duplicate exercise id `e`: it is already used at line 7",
-    );
+    assert_body_error(&twice, 13, "duplicate exercise id `e`: it is already used at line 7");
 }
 
 #[test]
 fn exercise_companions_out_of_place() {
-    assert_body_error(
-        "text\n\n```python check\nassert 1\n```\n",
-        3,
-        "a `check` block must follow an `exercise` block",
-    );
-    assert_body_error(
-        "```text hint\nThink.\n```\n",
-        1,
-        "a `hint` block must follow an `exercise` block",
-    );
+    assert_body_error("text\n\n```python check\nassert 1\n```\n", 3, "a `check` block must follow an `exercise` block");
+    assert_body_error("```text hint\nThink.\n```\n", 1, "a `hint` block must follow an `exercise` block");
     assert_body_error(
         &format!("{PREDICT_BLOCK}\n```python solution\nx\n```\n"),
         9,
@@ -373,18 +304,10 @@ fn exercise_companions_out_of_place() {
     );
     // An example ends the exercise: its check cannot come after the example.
     let body = format!("{EXERCISE}{SOLUTION}```python example\nx\n```\n{CHECK}");
-    assert_body_error(
-        &body,
-        1,
-        "exercise `e` has no `check` block after it (```python check)",
-    );
+    assert_body_error(&body, 1, "exercise `e` has no `check` block after it (```python check)");
     // A new section ends it too.
     let body = format!("{EXERCISE}\n## Next\n\n{CHECK}");
-    assert_body_error(
-        &body,
-        1,
-        "exercise `e` has no `check` block after it (```python check)",
-    );
+    assert_body_error(&body, 1, "exercise `e` has no `check` block after it (```python check)");
 }
 
 #[test]
@@ -399,11 +322,7 @@ fn exercise_needs_check_and_solution_once() {
         1,
         "exercise `e` has no `solution` block after it (```python solution)",
     );
-    assert_body_error(
-        &format!("{EXERCISE}{CHECK}{CHECK}{SOLUTION}"),
-        7,
-        "exercise `e` already has a `check` block",
-    );
+    assert_body_error(&format!("{EXERCISE}{CHECK}{CHECK}{SOLUTION}"), 7, "exercise `e` already has a `check` block");
     assert_body_error(
         &format!("{EXERCISE}{CHECK}{SOLUTION}{SOLUTION}"),
         10,
@@ -413,11 +332,7 @@ fn exercise_needs_check_and_solution_once() {
 
 #[test]
 fn predict_companions_out_of_place() {
-    assert_body_error(
-        "```text answer\n1\n```\n",
-        1,
-        "an `answer` block must follow a `predict` block",
-    );
+    assert_body_error("```text answer\n1\n```\n", 1, "an `answer` block must follow a `predict` block");
     assert_body_error(
         &format!("{EXERCISE}```text choices\na\nb\n```\n"),
         4,
@@ -435,16 +350,8 @@ fn predict_needs_an_answer() {
     let message = "this `predict` block has no `answer` block after it (```text answer)";
     assert_body_error("```python predict\nprint(1)\n```\n", 1, message);
     assert_body_error("```python predict\nprint(1)\n```\n\n## Next\n", 1, message);
-    assert_body_error(
-        "```python predict\nprint(1)\n```\n```python example\nx\n```\n",
-        1,
-        message,
-    );
-    assert_body_error(
-        "```python predict\nprint(1)\n```\n```text choices\n1\n2\n```\n",
-        1,
-        message,
-    );
+    assert_body_error("```python predict\nprint(1)\n```\n```python example\nx\n```\n", 1, message);
+    assert_body_error("```python predict\nprint(1)\n```\n```text choices\n1\n2\n```\n", 1, message);
 }
 
 #[test]
@@ -469,11 +376,7 @@ fn choices_rules() {
         8,
         "a `choices` block needs at least two choices, one per line",
     );
-    assert_body_error(
-        &format!("{PREDICT_BLOCK}```text choices\n1\n2\n1 \n```\n"),
-        8,
-        "choice `1` is listed twice",
-    );
+    assert_body_error(&format!("{PREDICT_BLOCK}```text choices\n1\n2\n1 \n```\n"), 8, "choice `1` is listed twice");
     assert_body_error(
         &format!("{PREDICT_BLOCK}```text choices\n2\n3\n```\n"),
         8,
@@ -487,17 +390,9 @@ fn choices_rules() {
 #[test]
 fn empty_blocks() {
     for (role, language) in [("example", "python"), ("predict", "python")] {
-        assert_body_error(
-            &format!("```{language} {role}\n  \n```\n"),
-            1,
-            &format!("this `{role}` block is empty"),
-        );
+        assert_body_error(&format!("```{language} {role}\n  \n```\n"), 1, &format!("this `{role}` block is empty"));
     }
-    for (role, language) in [
-        ("check", "python"),
-        ("hint", "text"),
-        ("solution", "python"),
-    ] {
+    for (role, language) in [("check", "python"), ("hint", "text"), ("solution", "python")] {
         assert_body_error(
             &format!("{EXERCISE}```{language} {role}\n```\n"),
             4,
@@ -523,8 +418,5 @@ fn role_blocks_must_not_be_nested() {
 #[test]
 fn errors_display_file_and_line() {
     let error = parse_lesson("03-lists.md", &with_body("```python check\nx\n```\n")).unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "03-lists.md: line 7: a `check` block must follow an `exercise` block"
-    );
+    assert_eq!(error.to_string(), "03-lists.md: line 7: a `check` block must follow an `exercise` block");
 }

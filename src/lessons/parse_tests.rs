@@ -33,23 +33,10 @@ fn optional_keys_take_their_defaults() {
 fn sections_follow_the_headings_with_the_introduction_first() {
     let lesson = sample();
     let titles: Vec<&str> = lesson.sections.iter().map(|s| s.title.as_str()).collect();
-    assert_eq!(
-        titles,
-        [
-            "Introduction",
-            "First section",
-            "Predicting",
-            "Exercise",
-            "Recap"
-        ]
-    );
+    assert_eq!(titles, ["Introduction", "First section", "Predicting", "Exercise", "Recap"]);
     assert!(lesson.sections[0].is_introduction);
     assert!(!lesson.sections[1].is_introduction);
-    let lines: Vec<(u32, u32)> = lesson
-        .sections
-        .iter()
-        .map(|s| (s.start_line, s.end_line))
-        .collect();
+    let lines: Vec<(u32, u32)> = lesson.sections.iter().map(|s| (s.start_line, s.end_line)).collect();
     assert_eq!(lines, [(9, 11), (12, 32), (33, 60), (61, 89), (90, 92)]);
 }
 
@@ -83,10 +70,7 @@ fn parts_keep_prose_and_blocks_in_order() {
             Part::Exercise(exercise) => format!("exercise@{}", exercise.line),
         })
         .collect();
-    assert_eq!(
-        kinds,
-        ["md@14", "example@16", "md@22", "example@24", "md@28"]
-    );
+    assert_eq!(kinds, ["md@14", "example@16", "md@22", "example@24", "md@28"]);
 }
 
 #[test]
@@ -112,10 +96,7 @@ fn examples_carry_their_attributes() {
     assert_eq!(examples[0].start_line, Some(2));
     assert_eq!(examples[0].timeout_secs, DEFAULT_TIMEOUT_SECS);
     assert_eq!(examples[0].plot, None);
-    assert_eq!(
-        examples[1].outcome,
-        ExpectedOutcome::Exception("ZeroDivisionError".to_owned())
-    );
+    assert_eq!(examples[1].outcome, ExpectedOutcome::Exception("ZeroDivisionError".to_owned()));
     assert_eq!(examples[1].start_line, None);
     assert_eq!(examples[2].timeout_secs, 2.5);
     assert_eq!(examples[2].plot, Some(PlotKind::Scatter));
@@ -129,10 +110,7 @@ fn predicts_carry_choices_and_answer() {
     assert_eq!(predicts.len(), 2);
     assert_eq!(predicts[0].code, "a = [1]\nb = a\nb += [2]\nprint(a)");
     assert_eq!(predicts[0].line, 35);
-    assert_eq!(
-        predicts[0].choices,
-        Some(vec!["[1]".to_owned(), "[1, 2]".to_owned()])
-    );
+    assert_eq!(predicts[0].choices, Some(vec!["[1]".to_owned(), "[1, 2]".to_owned()]));
     assert_eq!(predicts[0].answer, "[1, 2]");
     assert_eq!(predicts[0].answer_line, 49);
     assert_eq!(predicts[1].choices, None);
@@ -152,15 +130,9 @@ fn exercises_collect_check_hints_and_solution() {
     assert_eq!(exercise.check_line, 68);
     assert_eq!(
         exercise.hints,
-        [
-            "A tuple can be built from its items in any order.",
-            "`pair[1], pair[0]` is already a tuple."
-        ]
+        ["A tuple can be built from its items in any order.", "`pair[1], pair[0]` is already a tuple."]
     );
-    assert_eq!(
-        exercise.solution,
-        "def swap(pair):\n    return pair[1], pair[0]"
-    );
+    assert_eq!(exercise.solution, "def swap(pair):\n    return pair[1], pair[0]");
     assert_eq!(exercise.solution_line, 80);
 }
 
@@ -176,10 +148,7 @@ fn crlf_bom_and_lone_cr_give_the_same_lesson() {
 fn tabs_in_code_are_kept() {
     let body = "```python example\nif True:\n\tprint(1)\n```\n";
     let lesson = parse_lesson("t.md", &with_body(body)).unwrap();
-    assert_eq!(
-        lesson.examples().next().unwrap().code,
-        "if True:\n\tprint(1)"
-    );
+    assert_eq!(lesson.examples().next().unwrap().code, "if True:\n\tprint(1)");
 }
 
 #[test]
@@ -205,10 +174,7 @@ fn a_predict_answer_may_come_before_its_choices_and_prose_may_sit_between() {
 fn choices_match_an_answer_with_trailing_white_space() {
     let body = "```python predict\nprint(2)\n```\n\n```text choices\n1   \n2  \n```\n\n```text answer\n2   \n\n```\n";
     let lesson = parse_lesson("t.md", &with_body(body)).unwrap();
-    assert_eq!(
-        lesson.predicts().next().unwrap().choices,
-        Some(vec!["1".to_owned(), "2".to_owned()])
-    );
+    assert_eq!(lesson.predicts().next().unwrap().choices, Some(vec!["1".to_owned(), "2".to_owned()]));
 }
 
 #[test]
@@ -221,8 +187,7 @@ fn other_languages_and_bare_python_blocks_are_plain() {
 
 #[test]
 fn outcome_accepts_qualified_exception_names() {
-    let body =
-        "```python example outcome=json.JSONDecodeError\nimport json\njson.loads('x')\n```\n";
+    let body = "```python example outcome=json.JSONDecodeError\nimport json\njson.loads('x')\n```\n";
     let lesson = parse_lesson("t.md", &with_body(body)).unwrap();
     assert_eq!(
         lesson.examples().next().unwrap().outcome,

@@ -71,10 +71,7 @@ fn fragment_soup() -> impl Strategy<Value = String> {
 
 /// The sample lesson and every shipped lesson.
 fn real_lessons() -> Vec<String> {
-    std::iter::once(SAMPLE_LESSON)
-        .chain(EMBEDDED_LESSONS.iter().map(|(_, text)| *text))
-        .map(str::to_owned)
-        .collect()
+    std::iter::once(SAMPLE_LESSON).chain(EMBEDDED_LESSONS.iter().map(|(_, text)| *text)).map(str::to_owned).collect()
 }
 
 fn floor_boundary(text: &str, index: usize) -> usize {
@@ -103,8 +100,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         (any::<prop::sample::Index>(), ".{0,20}").prop_map(|(at, s)| Mutation::Insert(at, s)),
         any::<prop::sample::Index>().prop_map(Mutation::Truncate),
         any::<prop::sample::Index>().prop_map(Mutation::DuplicateLine),
-        (any::<prop::sample::Index>(), any::<prop::sample::Index>())
-            .prop_map(|(a, b)| Mutation::SwapLines(a, b)),
+        (any::<prop::sample::Index>(), any::<prop::sample::Index>()).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
         any::<prop::sample::Index>().prop_map(Mutation::DeleteLine),
         Just(Mutation::CrLf),
     ]
@@ -161,19 +157,12 @@ fn assert_consistent(text: &str, lesson: &Lesson) {
             Part::Predict(predict) => predict.answer_line.max(predict.line),
             Part::Exercise(exercise) => exercise.solution_line.max(exercise.check_line),
         };
-        assert!(
-            (1..=line_count).contains(&line),
-            "line {line} of {line_count}"
-        );
+        assert!((1..=line_count).contains(&line), "line {line} of {line_count}");
     }
 }
 
 static SEARCHED_CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
-    Catalog::from_sources(
-        [("s.md", SAMPLE_LESSON)]
-            .into_iter()
-            .chain(EMBEDDED_LESSONS.iter().copied()),
-    )
+    Catalog::from_sources([("s.md", SAMPLE_LESSON)].into_iter().chain(EMBEDDED_LESSONS.iter().copied()))
 });
 
 fn check_does_not_panic(text: &str) {
@@ -233,10 +222,8 @@ proptest! {
 #[test]
 fn a_huge_lesson_parses() {
     let section = "## Part\n\ntext with `code`\n\n```python example\nprint(1)\n```\n\n";
-    let text = format!(
-        "+++\nid = \"big\"\ntitle = \"Big\"\norder = 1\ngoals = [\"g\"]\n+++\n{}",
-        section.repeat(30_000)
-    );
+    let text =
+        format!("+++\nid = \"big\"\ntitle = \"Big\"\norder = 1\ngoals = [\"g\"]\n+++\n{}", section.repeat(30_000));
     let lesson = parse_lesson("big.md", &text).unwrap();
     assert_eq!(lesson.sections.len(), 30_000);
     assert_eq!(lesson.examples().count(), 30_000);

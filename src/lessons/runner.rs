@@ -33,11 +33,7 @@ pub struct RunReport {
 impl RunReport {
     /// A run that finished normally after printing `stdout`.
     pub fn finished(stdout: &str) -> Self {
-        Self {
-            outcome: OUTCOME_FINISHED.to_owned(),
-            stdout: stdout.to_owned(),
-            ..Self::default()
-        }
+        Self { outcome: OUTCOME_FINISHED.to_owned(), stdout: stdout.to_owned(), ..Self::default() }
     }
 
     /// A run that ended with an uncaught exception.

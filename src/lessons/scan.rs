@@ -41,15 +41,8 @@ impl BodyItem {
 /// What the scanner is inside of, between a start and an end event.
 enum Open {
     Nothing,
-    Heading {
-        title: String,
-        start: usize,
-    },
-    CodeBlock {
-        info: String,
-        code: String,
-        start: usize,
-    },
+    Heading { title: String, start: usize },
+    CodeBlock { info: String, code: String, start: usize },
 }
 
 /// Lists the headings and role blocks of the body that starts at byte `body_offset` of `text`.
@@ -71,21 +64,13 @@ pub(crate) fn scan_body(
             Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) => {
                 container_depth = container_depth.saturating_sub(1);
             }
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H2,
-                ..
-            }) if container_depth == 0 && is_atx_heading(text, range.start) => {
-                open = Open::Heading {
-                    title: String::new(),
-                    start: range.start,
-                };
+            Event::Start(Tag::Heading { level: HeadingLevel::H2, .. })
+                if container_depth == 0 && is_atx_heading(text, range.start) =>
+            {
+                open = Open::Heading { title: String::new(), start: range.start };
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                open = Open::CodeBlock {
-                    info: info.into_string(),
-                    code: String::new(),
-                    start: range.start,
-                };
+                open = Open::CodeBlock { info: info.into_string(), code: String::new(), start: range.start };
             }
             Event::Text(piece) | Event::Code(piece) => match &mut open {
                 Open::Heading { title, .. } => title.push_str(&piece),
@@ -93,26 +78,16 @@ pub(crate) fn scan_body(
                 Open::Nothing => {}
             },
             Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
-                if let Open::Heading { title, start } = std::mem::replace(&mut open, Open::Nothing)
-                {
+                if let Open::Heading { title, start } = std::mem::replace(&mut open, Open::Nothing) {
                     let title = title.trim().to_owned();
                     if title.is_empty() {
-                        return Err(LessonError::at_line(
-                            file,
-                            lines.line_of(start),
-                            "a `## ` heading needs a title",
-                        ));
+                        return Err(LessonError::at_line(file, lines.line_of(start), "a `## ` heading needs a title"));
                     }
-                    items.push(BodyItem::Heading {
-                        title,
-                        range: start..range.end,
-                    });
+                    items.push(BodyItem::Heading { title, range: start..range.end });
                 }
             }
             Event::End(TagEnd::CodeBlock) => {
-                if let Open::CodeBlock { info, code, start } =
-                    std::mem::replace(&mut open, Open::Nothing)
-                {
+                if let Open::CodeBlock { info, code, start } = std::mem::replace(&mut open, Open::Nothing) {
                     let line = lines.line_of(start);
                     let source = text.get(start..range.end).unwrap_or_default();
                     if container_depth == 0 && !fence_closes(source) {
@@ -122,8 +97,7 @@ pub(crate) fn scan_body(
                             format!("code block opened at line {line} never closes"),
                         ));
                     }
-                    let role = parse_info_string(&info)
-                        .map_err(|message| LessonError::at_line(file, line, message))?;
+                    let role = parse_info_string(&info).map_err(|message| LessonError::at_line(file, line, message))?;
                     let Some((role, attributes)) = role else {
                         continue;
                     };
@@ -139,13 +113,7 @@ pub(crate) fn scan_body(
                         ));
                     }
                     let code = code.strip_suffix('\n').unwrap_or(&code).to_owned();
-                    items.push(BodyItem::Block(RoleBlock {
-                        role,
-                        attributes,
-                        code,
-                        line,
-                        range: start..range.end,
-                    }));
+                    items.push(BodyItem::Block(RoleBlock { role, attributes, code, line, range: start..range.end }));
                 }
             }
             _ => {}
@@ -156,8 +124,7 @@ pub(crate) fn scan_body(
 
 /// True for `## Title`, false for a Setext heading (`Title` underlined with `---`), which is prose.
 fn is_atx_heading(text: &str, start: usize) -> bool {
-    text.get(start..)
-        .is_some_and(|rest| rest.trim_start_matches(' ').starts_with("##"))
+    text.get(start..).is_some_and(|rest| rest.trim_start_matches(' ').starts_with("##"))
 }
 
 /// Whether a fenced block's source (opening fence to the end of its range) ends with a closing fence.
@@ -175,8 +142,5 @@ fn fence_closes(source: &str) -> bool {
     let last_line = last_line.trim_start_matches(' ');
     let run_len = last_line.chars().take_while(|&c| c == fence_char).count();
     // The fence characters are ASCII, so `run_len` characters are `run_len` bytes.
-    run_len >= fence_len
-        && last_line
-            .get(run_len..)
-            .is_some_and(|rest| rest.trim().is_empty())
+    run_len >= fence_len && last_line.get(run_len..).is_some_and(|rest| rest.trim().is_empty())
 }

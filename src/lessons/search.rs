@@ -63,10 +63,7 @@ fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
     }
     if needle.is_ascii() {
         let needle = needle.as_bytes();
-        return haystack
-            .as_bytes()
-            .windows(needle.len())
-            .position(|window| window.eq_ignore_ascii_case(needle));
+        return haystack.as_bytes().windows(needle.len()).position(|window| window.eq_ignore_ascii_case(needle));
     }
     let folded_needle: String = needle.chars().flat_map(char::to_lowercase).collect();
     // ASCII letters lowercase to ASCII, so an ASCII line cannot hold a non-ASCII needle. Lesson lines
@@ -81,9 +78,7 @@ fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
     }
     haystack.char_indices().map(|(at, _)| at).find(|&at| {
         let mut rest = haystack[at..].chars().flat_map(char::to_lowercase);
-        folded_needle
-            .chars()
-            .all(|wanted| rest.next() == Some(wanted))
+        folded_needle.chars().all(|wanted| rest.next() == Some(wanted))
     })
 }
 
@@ -95,21 +90,10 @@ fn snippet(line_text: &str, match_at: usize) -> String {
     }
     let leading = line_text.len() - line_text.trim_start().len();
     let match_in_trimmed = match_at.saturating_sub(leading);
-    let match_char = trimmed
-        .char_indices()
-        .take_while(|&(at, _)| at < match_in_trimmed)
-        .count();
+    let match_char = trimmed.char_indices().take_while(|&(at, _)| at < match_in_trimmed).count();
     let first_char = match_char.saturating_sub(SNIPPET_LEAD_CHARS);
-    let window: String = trimmed
-        .chars()
-        .skip(first_char)
-        .take(SNIPPET_MAX_CHARS)
-        .collect();
+    let window: String = trimmed.chars().skip(first_char).take(SNIPPET_MAX_CHARS).collect();
     let prefix = if first_char > 0 { "…" } else { "" };
-    let suffix = if first_char + SNIPPET_MAX_CHARS < trimmed.chars().count() {
-        "…"
-    } else {
-        ""
-    };
+    let suffix = if first_char + SNIPPET_MAX_CHARS < trimmed.chars().count() { "…" } else { "" };
     format!("{prefix}{window}{suffix}")
 }

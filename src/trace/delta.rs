@@ -7,7 +7,7 @@ use super::model::{Binding, Child, Event, ExceptionInfo, Frame, HeapObject, Modu
 /// One recorded step, as the difference from the step before it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StepDelta {
-    pub event: Option<Event>,
+    pub event: Event,
     /// The line of the top frame (for `line` steps: the line about to run).
     pub line: u32,
     /// The top frame's bytecode offset (`f_lasti`), -1 before its first instruction.

@@ -1,5 +1,6 @@
 //! The `pyxray trace` JSON Lines format (see docs/trace-format.md).
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::delta::{ObjectChange, Splice, StepDelta};
@@ -82,18 +83,6 @@ fn splice_json(splice: &Splice) -> Value {
     })
 }
 
-fn frame_json(frame: &Frame) -> Value {
-    let locals: Map<String, Value> =
-        frame.locals.iter().map(|binding| (binding.name.clone(), id_str(binding.id))).collect();
-    json!({
-        "function": frame.function,
-        "frame": frame.frame_id,
-        "kind": frame.kind.as_str(),
-        "line": frame.line,
-        "locals": locals,
-    })
-}
-
 pub fn exception_json(exception: &ExceptionInfo) -> Value {
     json!({
         "type": exception.type_name,
@@ -108,71 +97,147 @@ fn origin_json(origin: &ModuleOrigin) -> Value {
     Value::String(origin.describe())
 }
 
-/// One step line. `snapshot` is the state after `delta` was applied (used for reprs and the stack).
-pub fn step(index: u64, delta: &StepDelta, snapshot: &Snapshot) -> Value {
-    let mut out = Map::new();
-    out.insert("type".into(), "step".into());
-    out.insert("index".into(), json!(index));
-    out.insert("event".into(), json!(delta.event.map(|e| e.as_str())));
-    out.insert("line".into(), json!(delta.line));
-    out.insert("offset".into(), json!(delta.offset));
-    out.insert("stack".into(), Value::Array(snapshot.stack.iter().map(frame_json).collect()));
-    let mut objects = Map::new();
-    let mut gone = Vec::new();
-    for change in &delta.objects {
-        match change {
-            ObjectChange::New(id, object) => {
-                objects.insert(id.to_string(), object_json(*id, object, snapshot));
-            }
-            ObjectChange::Update(id, update) => {
-                let Some(object) = snapshot.heap.get(id) else { continue };
-                let mut entry = Map::new();
-                if update.repr.is_some() || object.repr_from_children {
-                    entry.insert("repr".into(), Value::String(snapshot.repr_of(*id, JSON_REPR_LIMIT)));
-                }
-                if let Some(size) = update.size {
-                    entry.insert("size".into(), json!(size));
-                }
-                if let Some(refcount) = update.refcount {
-                    entry.insert("refcount".into(), json!(refcount));
-                }
-                if let Some(splice) = &update.splice {
-                    entry.insert("splice".into(), splice_json(splice));
-                    entry.insert("more".into(), json!(splice.more));
-                }
-                objects.insert(id.to_string(), Value::Object(entry));
-            }
-            ObjectChange::Gone(id) => gone.push(id_str(*id)),
+/// One step line, serialized straight to the writer (no intermediate `Value`s: a trace can have
+/// millions of lines). `snapshot` is the state after `delta` was applied (reprs and the stack).
+pub struct StepLine<'a> {
+    pub index: u64,
+    pub delta: &'a StepDelta,
+    pub snapshot: &'a Snapshot,
+}
+
+/// An id written as a decimal string without allocating.
+struct Id(u64);
+
+impl Serialize for Id {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+struct Locals<'a>(&'a Frame);
+
+impl Serialize for Locals<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.locals.len()))?;
+        for binding in &self.0.locals {
+            map.serialize_entry(&binding.name, &Id(binding.id))?;
         }
+        map.end()
     }
-    out.insert("objects".into(), Value::Object(objects));
-    if !gone.is_empty() {
-        out.insert("gone".into(), Value::Array(gone));
+}
+
+struct FrameLine<'a>(&'a Frame);
+
+impl Serialize for FrameLine<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let frame = self.0;
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("function", &frame.function)?;
+        map.serialize_entry("frame", &frame.frame_id)?;
+        map.serialize_entry("kind", frame.kind.as_str())?;
+        map.serialize_entry("line", &frame.line)?;
+        map.serialize_entry("locals", &Locals(frame))?;
+        map.end()
     }
-    out.insert("stdout".into(), Value::String(delta.stdout.clone()));
-    if !delta.stderr.is_empty() {
-        out.insert("stderr".into(), Value::String(delta.stderr.clone()));
+}
+
+struct Stack<'a>(&'a [Frame]);
+
+impl Serialize for Stack<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(FrameLine))
     }
-    if !delta.modules.is_empty() {
-        let mut added = Vec::new();
-        let mut removed = Vec::new();
-        for change in &delta.modules {
+}
+
+struct Objects<'a>(&'a StepDelta, &'a Snapshot);
+
+impl Serialize for Objects<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (delta, snapshot) = (self.0, self.1);
+        let mut map = serializer.serialize_map(None)?;
+        for change in &delta.objects {
             match change {
-                super::delta::ModuleChange::Added { name, origin } => {
-                    added.push(json!({"name": name, "origin": origin_json(origin)}))
+                ObjectChange::New(id, object) => map.serialize_entry(&Id(*id), &object_json(*id, object, snapshot))?,
+                ObjectChange::Update(id, update) => {
+                    let Some(object) = snapshot.heap.get(id) else { continue };
+                    let mut entry = Map::new();
+                    if update.repr.is_some() || object.repr_from_children {
+                        entry.insert("repr".into(), Value::String(snapshot.repr_of(*id, JSON_REPR_LIMIT)));
+                    }
+                    if let Some(size) = update.size {
+                        entry.insert("size".into(), json!(size));
+                    }
+                    if let Some(refcount) = update.refcount {
+                        entry.insert("refcount".into(), json!(refcount));
+                    }
+                    if let Some(splice) = &update.splice {
+                        entry.insert("splice".into(), splice_json(splice));
+                        entry.insert("more".into(), json!(splice.more));
+                    }
+                    map.serialize_entry(&Id(*id), &entry)?;
                 }
-                super::delta::ModuleChange::Removed { name } => removed.push(Value::String(name.clone())),
+                ObjectChange::Gone(_) => {}
             }
         }
-        out.insert("modules".into(), json!({"added": added, "removed": removed}));
+        map.end()
     }
-    if let Some(exception) = &delta.exception {
-        out.insert("exception".into(), exception_json(exception));
+}
+
+struct Gone<'a>(&'a StepDelta);
+
+impl Serialize for Gone<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.objects.iter().filter_map(|c| match c {
+            ObjectChange::Gone(id) => Some(Id(*id)),
+            _ => None,
+        }))
     }
-    if let Some(value) = delta.return_value {
-        out.insert("return_value".into(), id_str(value));
+}
+
+impl Serialize for StepLine<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let delta = self.delta;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "step")?;
+        map.serialize_entry("index", &self.index)?;
+        map.serialize_entry("event", delta.event.as_str())?;
+        map.serialize_entry("line", &delta.line)?;
+        map.serialize_entry("offset", &delta.offset)?;
+        map.serialize_entry("stack", &Stack(&self.snapshot.stack))?;
+        map.serialize_entry("objects", &Objects(delta, self.snapshot))?;
+        if delta.objects.iter().any(|c| matches!(c, ObjectChange::Gone(_))) {
+            map.serialize_entry("gone", &Gone(delta))?;
+        }
+        map.serialize_entry("stdout", &delta.stdout)?;
+        if !delta.stderr.is_empty() {
+            map.serialize_entry("stderr", &delta.stderr)?;
+        }
+        if !delta.modules.is_empty() {
+            let mut added = Vec::new();
+            let mut removed = Vec::new();
+            for change in &delta.modules {
+                match change {
+                    super::delta::ModuleChange::Added { name, origin } => {
+                        added.push(json!({"name": name, "origin": origin_json(origin)}))
+                    }
+                    super::delta::ModuleChange::Removed { name } => removed.push(Value::String(name.clone())),
+                }
+            }
+            map.serialize_entry("modules", &json!({"added": added, "removed": removed}))?;
+        }
+        if let Some(exception) = &delta.exception {
+            map.serialize_entry("exception", &exception_json(exception))?;
+        }
+        if let Some(value) = delta.return_value {
+            map.serialize_entry("return_value", &Id(value))?;
+        }
+        map.end()
     }
-    Value::Object(out)
+}
+
+/// One step line as a `Value` (tests and small tools; `StepLine` is the fast path).
+pub fn step(index: u64, delta: &StepDelta, snapshot: &Snapshot) -> Value {
+    serde_json::to_value(StepLine { index, delta, snapshot }).unwrap_or(Value::Null)
 }
 
 pub fn end(end: &RunEnd) -> Value {

@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 pub type ObjId = u64;
 
 /// The trace event CPython raised for a step (the same four a `sys.settrace` function sees).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Event {
     Call,
+    #[default]
     Line,
     Return,
     Exception,
@@ -76,9 +77,10 @@ pub struct Frame {
 }
 
 /// How an object's children are labelled, which decides how panels draw it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ObjKind {
     /// Immutable and childless: int, str, float, bytes, None, ...
+    #[default]
     Leaf,
     List,
     Tuple,
@@ -135,7 +137,7 @@ pub struct Child {
 }
 
 /// One object on the heap as of a step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeapObject {
     pub type_name: String,
     pub kind: ObjKind,

@@ -24,10 +24,22 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// Like `apply`, but moves new objects out of `delta` instead of copying them (their ids stay).
+    pub fn apply_taking(&mut self, index: u64, delta: &mut StepDelta) {
+        let mut taken = Vec::new();
+        for change in &mut delta.objects {
+            if let ObjectChange::New(id, object) = change {
+                taken.push((*id, std::mem::take(object)));
+            }
+        }
+        self.apply(index, delta);
+        self.heap.extend(taken);
+    }
+
     /// Turns the state of step `index - 1` into the state of step `index`.
     pub fn apply(&mut self, index: u64, delta: &StepDelta) {
         self.index = index;
-        self.event = delta.event;
+        self.event = Some(delta.event);
         self.line = delta.line;
         self.offset = delta.offset;
         self.exception = delta.exception.clone();
@@ -53,6 +65,10 @@ impl Snapshot {
         for change in &delta.objects {
             match change {
                 ObjectChange::New(id, object) => {
+                    if object.type_name.is_empty() {
+                        // Moved out by `apply_taking`, which inserts it itself.
+                        continue;
+                    }
                     self.heap.insert(*id, object.clone());
                 }
                 ObjectChange::Update(id, update) => {

@@ -3,14 +3,17 @@
 
 use std::ops::Range;
 
-use super::delta::StepDelta;
-use super::model::Stream;
+use super::delta::{ModuleChange, StepDelta};
+use super::model::{ModuleEntry, Stream};
 use super::outcome::RunEnd;
 use super::snapshot::Snapshot;
 
 /// A checkpoint is taken once the deltas since the last one outweigh a copy of the snapshot
 /// (but never more often than this many bytes of deltas), bounding both replay time and memory.
-const MIN_BYTES_BETWEEN_CHECKPOINTS: usize = 64 * 1024;
+const MIN_BYTES_BETWEEN_CHECKPOINTS: usize = 16 * 1024;
+/// Every this many steps the byte offset of a step's record is indexed; the steps between are found
+/// by walking the length prefixes (a few bytes each, instead of 8 bytes of index per step).
+const INDEX_STRIDE: u64 = 64;
 /// A rough per-object cost of a checkpoint, for the policy above.
 const CHECKPOINT_BYTES_PER_OBJECT: usize = 160;
 
@@ -34,10 +37,14 @@ impl std::error::Error for DecodeError {}
 
 #[derive(Default)]
 pub struct TraceStore {
-    /// Every step's delta, postcard-encoded, back to back.
+    /// Every step's delta, postcard-encoded, as `[varint length][bytes]` records back to back.
     deltas: Vec<u8>,
-    /// Where each step's delta starts in `deltas`.
-    starts: Vec<u64>,
+    /// Where the record of every `INDEX_STRIDE`th step starts in `deltas`.
+    index: Vec<u64>,
+    steps: u64,
+    /// Every change to `sys.modules`, by step: the module list is rebuilt from it rather than copied
+    /// into every checkpoint (it holds a hundred paths or more).
+    module_log: Vec<(u64, ModuleChange)>,
     /// `(step, state after that step)`, ascending.
     checkpoints: Vec<(u64, Snapshot)>,
     bytes_since_checkpoint: usize,
@@ -57,11 +64,11 @@ impl TraceStore {
 
     /// Number of recorded steps.
     pub fn len(&self) -> u64 {
-        self.starts.len() as u64
+        self.steps
     }
 
     pub fn is_empty(&self) -> bool {
-        self.starts.is_empty()
+        self.steps == 0
     }
 
     pub fn end(&self) -> Option<&RunEnd> {
@@ -77,13 +84,19 @@ impl TraceStore {
         &self.head
     }
 
-    /// Appends one step given as the postcard bytes the worker sent; returns the decoded delta.
+    /// Appends one step given as the postcard bytes the worker sent; returns the decoded delta, whose
+    /// new objects have been moved into the store (their ids remain, their contents are empty).
     pub fn push_encoded(&mut self, bytes: &[u8]) -> Result<StepDelta, DecodeError> {
-        let delta: StepDelta = postcard::from_bytes(bytes).map_err(|err| DecodeError(err.to_string()))?;
+        let mut delta: StepDelta = postcard::from_bytes(bytes).map_err(|err| DecodeError(err.to_string()))?;
         let index = self.len();
-        self.head.apply(index, &delta);
-        self.starts.push(self.deltas.len() as u64);
+        self.head.apply_taking(index, &mut delta);
+        if index.is_multiple_of(INDEX_STRIDE) {
+            self.index.push(self.deltas.len() as u64);
+        }
+        write_varint(&mut self.deltas, bytes.len() as u64);
         self.deltas.extend_from_slice(bytes);
+        self.steps += 1;
+        self.module_log.extend(delta.modules.iter().map(|change| (index, change.clone())));
         for (stream, text) in [(Stream::Stdout, &delta.stdout), (Stream::Stderr, &delta.stderr)] {
             if !text.is_empty() {
                 let start = self.output_text.len();
@@ -94,7 +107,9 @@ impl TraceStore {
         self.bytes_since_checkpoint += bytes.len();
         let snapshot_cost = self.head.heap.len() * CHECKPOINT_BYTES_PER_OBJECT;
         if self.bytes_since_checkpoint >= snapshot_cost.max(MIN_BYTES_BETWEEN_CHECKPOINTS) {
+            let modules = std::mem::take(&mut self.head.modules);
             self.checkpoints.push((index, self.head.clone()));
+            self.head.modules = modules;
             self.bytes_since_checkpoint = 0;
         }
         Ok(delta)
@@ -118,10 +133,29 @@ impl TraceStore {
     }
 
     fn delta_bytes(&self, step: u64) -> &[u8] {
-        let i = step as usize;
-        let start = self.starts[i] as usize;
-        let end = self.starts.get(i + 1).map_or(self.deltas.len(), |&s| s as usize);
-        &self.deltas[start..end]
+        let Some(&start) = self.index.get((step / INDEX_STRIDE) as usize) else { return &[] };
+        let mut position = start as usize;
+        for _ in 0..step % INDEX_STRIDE {
+            let (length, after) = read_varint(&self.deltas, position);
+            position = after + length as usize;
+        }
+        let (length, after) = read_varint(&self.deltas, position);
+        self.deltas.get(after..after + length as usize).unwrap_or(&[])
+    }
+
+    /// `sys.modules` as of `step`, from the module log.
+    fn modules_at(&self, step: u64) -> Vec<ModuleEntry> {
+        let mut modules: Vec<ModuleEntry> = Vec::new();
+        for (at, change) in self.module_log.iter().take_while(|(at, _)| *at <= step) {
+            match change {
+                ModuleChange::Added { name, origin } => {
+                    modules.retain(|m| &m.name != name);
+                    modules.push(ModuleEntry { name: name.clone(), origin: origin.clone(), added_step: *at });
+                }
+                ModuleChange::Removed { name } => modules.retain(|m| &m.name != name),
+            }
+        }
+        modules
     }
 
     fn replay(&self, snapshot: &mut Snapshot, from: u64, to: u64) -> Result<(), DecodeError> {
@@ -145,16 +179,21 @@ impl TraceStore {
         let base = self.checkpoints.partition_point(|(at, _)| *at <= step).checked_sub(1).map(|i| &self.checkpoints[i]);
         // Start from the cursor when it lies between the nearest checkpoint and the target, else the checkpoint.
         let cursor = self.cursor.take().filter(|c| c.index <= step && base.is_none_or(|(at, _)| c.index >= *at));
-        let start = cursor.or_else(|| base.map(|(_, snap)| snap.clone()));
-        let (mut snapshot, from) = match start {
-            Some(snap) => {
-                let from = snap.index + 1;
-                (snap, from)
+        // A checkpoint carries no module list (see `module_log`); the cursor and a replay from the
+        // first step do.
+        let (mut snapshot, from, from_checkpoint) = match (cursor, base) {
+            (Some(cursor), _) => {
+                let from = cursor.index + 1;
+                (cursor, from, false)
             }
-            None => (Snapshot::default(), 0),
+            (None, Some((at, checkpoint))) => (checkpoint.clone(), at + 1, true),
+            (None, None) => (Snapshot::default(), 0, false),
         };
         if from <= step {
             self.replay(&mut snapshot, from, step)?;
+        }
+        if from_checkpoint {
+            snapshot.modules = self.modules_at(step);
         }
         Ok(Some(self.cursor.insert(snapshot)))
     }
@@ -184,7 +223,15 @@ impl TraceStore {
                     + snap.stack.iter().map(|f| 64 + f.locals.len() * 40).sum::<usize>()
             })
             .sum();
-        self.deltas.len() + self.starts.len() * std::mem::size_of::<u64>() + checkpoint_bytes
+        let module_bytes: usize = self
+            .module_log
+            .iter()
+            .map(|(_, change)| match change {
+                ModuleChange::Added { name, origin } => 48 + name.len() + origin.describe().len(),
+                ModuleChange::Removed { name } => 24 + name.len(),
+            })
+            .sum();
+        self.deltas.len() + self.index.len() * std::mem::size_of::<u64>() + checkpoint_bytes + module_bytes
     }
 
     /// Steps whose frame `frame_id` binds `name` to a different object than the step before
@@ -205,6 +252,29 @@ impl TraceStore {
         }
         steps
     }
+}
+
+fn write_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// Reads a varint at `position`; returns it and the position after it (0 past the end).
+fn read_varint(bytes: &[u8], mut position: usize) -> (u64, usize) {
+    let mut value = 0u64;
+    let mut shift = 0;
+    while let Some(&byte) = bytes.get(position) {
+        position += 1;
+        value |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 || shift > 56 {
+            break;
+        }
+        shift += 7;
+    }
+    (value, position)
 }
 
 #[cfg(test)]
@@ -230,7 +300,7 @@ mod tests {
     fn counting_trace(steps: u64) -> TraceStore {
         let mut store = TraceStore::new();
         let first = StepDelta {
-            event: Some(Event::Line),
+            event: Event::Line,
             line: 1,
             stack: StackDelta {
                 keep: 0,
@@ -250,7 +320,7 @@ mod tests {
         for step in 1..steps {
             let id = 1000 + step;
             let delta = StepDelta {
-                event: Some(Event::Line),
+                event: Event::Line,
                 line: 2,
                 stack: StackDelta {
                     keep: 1,
@@ -297,6 +367,27 @@ mod tests {
         let store = counting_trace(20_000);
         let per_step = store.stored_bytes() as f64 / store.len() as f64;
         assert!(per_step < 64.0, "{per_step} bytes per step");
+    }
+
+    #[test]
+    fn module_list_is_right_at_every_step_across_checkpoints() {
+        use crate::trace::delta::ModuleChange;
+        use crate::trace::model::ModuleOrigin;
+        let mut store = counting_trace(1);
+        for step in 1..6000u64 {
+            let mut delta = StepDelta { event: Event::Line, line: 2, ..Default::default() };
+            if step % 1000 == 0 {
+                delta.modules.push(ModuleChange::Added { name: format!("m{step}"), origin: ModuleOrigin::BuiltIn });
+            }
+            store.push(&delta).unwrap();
+        }
+        assert!(store.checkpoints.len() > 1);
+        for step in [0u64, 999, 1000, 2500, 5999, 4000, 10] {
+            let snap = store.snapshot(step).unwrap().unwrap().clone();
+            let names: Vec<_> = snap.modules.iter().map(|m| m.name.clone()).collect();
+            let expected: Vec<_> = (1..=step / 1000).map(|k| format!("m{}", k * 1000)).collect();
+            assert_eq!(names, expected, "step {step}");
+        }
     }
 
     #[test]

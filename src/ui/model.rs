@@ -1,0 +1,397 @@
+//! The run as the panels see it: the recorded trace, the step being shown and its snapshot (fetched
+//! from the `TraceStore` only when the step changes), the worker's state and the last run's end.
+//!
+//! Engine events come in through `handle`; the app calls `refresh` once a frame before drawing.
+//! Panels read it and keep their own derived lists, rebuilt when `snapshot_generation` changes.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::engine::{EngineEvent, WorkerState};
+use crate::trace::{Event, ObjId, ObjectChange, Outcome, RunEnd, Snapshot, TraceStore};
+
+/// Something worth telling the user that is not a run's outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+}
+
+impl Notice {
+    pub fn info(text: impl Into<String>) -> Self {
+        Notice { text: text.into(), is_error: false }
+    }
+
+    pub fn error(text: impl Into<String>) -> Self {
+        Notice { text: text.into(), is_error: true }
+    }
+}
+
+/// Shown while a restart the user asked for is under way; cleared when the new worker is ready.
+pub const RESTARTING: &str = "restarting the interpreter";
+
+/// How the editor marks a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineMark {
+    /// The line about to run at the current step.
+    Current,
+    /// Where an exception is travelling, or where a syntax error is.
+    Error,
+}
+
+pub struct Model {
+    pub trace: TraceStore,
+    /// Counts runs, so a cached snapshot of an older run is never mistaken for one of this run.
+    run_id: u64,
+    step: u64,
+    /// Keep showing the newest step while the run records.
+    follow: bool,
+    recording: bool,
+    current: Option<Snapshot>,
+    current_key: Option<(u64, u64)>,
+    snapshot_generation: u64,
+    output_generation: u64,
+    pub short_ids: ShortIds,
+    pub end: Option<RunEnd>,
+    pub worker: WorkerState,
+    pub python_version: Option<String>,
+    /// The prompt of an `input()` waiting for a line.
+    pub waiting_prompt: Option<String>,
+    pub notice: Option<Notice>,
+    /// Runs started whose `Finished` has not arrived yet.
+    unfinished_runs: u32,
+    /// Of those, the ones older than the current run: their late events are dropped.
+    stale_runs: u32,
+}
+
+impl Default for Model {
+    fn default() -> Self {
+        Model {
+            trace: TraceStore::new(),
+            run_id: 0,
+            step: 0,
+            follow: true,
+            recording: false,
+            current: None,
+            current_key: None,
+            snapshot_generation: 0,
+            output_generation: 0,
+            short_ids: ShortIds::default(),
+            end: None,
+            worker: WorkerState::Starting,
+            python_version: None,
+            waiting_prompt: None,
+            notice: None,
+            unfinished_runs: 0,
+            stale_runs: 0,
+        }
+    }
+}
+
+impl Model {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The engine accepted a new run: forget the old trace and follow the new one.
+    pub fn begin_run(&mut self) {
+        self.stale_runs = self.unfinished_runs;
+        self.unfinished_runs += 1;
+        self.trace = TraceStore::new();
+        self.run_id += 1;
+        self.step = 0;
+        self.follow = true;
+        self.recording = true;
+        self.current = None;
+        self.current_key = None;
+        self.snapshot_generation += 1;
+        self.output_generation += 1;
+        self.short_ids = ShortIds::default();
+        self.end = None;
+        self.waiting_prompt = None;
+        self.notice = None;
+    }
+
+    pub fn handle(&mut self, event: EngineEvent) {
+        match event {
+            EngineEvent::Ready { python_version } => {
+                self.python_version = Some(python_version);
+                if self.notice.as_ref().is_some_and(|notice| notice.text == RESTARTING) {
+                    self.notice = None;
+                }
+            }
+            EngineEvent::Step(_) | EngineEvent::Output { .. } | EngineEvent::WaitingForInput { .. }
+                if self.stale_runs > 0 => {}
+            EngineEvent::Step(bytes) => match self.trace.push_encoded(&bytes) {
+                Ok(delta) => {
+                    for change in &delta.objects {
+                        if let ObjectChange::New(id, _) = change {
+                            self.short_ids.note(*id);
+                        }
+                    }
+                    if !delta.stdout.is_empty() || !delta.stderr.is_empty() {
+                        self.output_generation += 1;
+                    }
+                    if self.follow {
+                        self.step = self.trace.len().saturating_sub(1);
+                    }
+                }
+                Err(err) => self.notice = Some(Notice::error(err.to_string())),
+            },
+            EngineEvent::Output { stream, text } => {
+                self.trace.push_output(stream, &text);
+                self.output_generation += 1;
+            }
+            EngineEvent::WaitingForInput { prompt } => self.waiting_prompt = Some(prompt),
+            EngineEvent::Finished(end) => {
+                self.unfinished_runs = self.unfinished_runs.saturating_sub(1);
+                if self.stale_runs > 0 {
+                    self.stale_runs -= 1;
+                    return;
+                }
+                self.trace.set_end(end.clone());
+                self.end = Some(end);
+                self.recording = false;
+                self.waiting_prompt = None;
+                if self.follow {
+                    self.step = self.trace.len().saturating_sub(1);
+                }
+            }
+            // During a restart the user asked for, the engine may also report the old worker's end.
+            EngineEvent::Restarting { .. } if self.notice.as_ref().is_some_and(|n| n.text == RESTARTING) => {}
+            EngineEvent::Restarting { reason } => {
+                self.notice = Some(Notice::info(format!("the interpreter was restarted: {reason}")));
+            }
+            EngineEvent::Failed(message) => self.notice = Some(Notice::error(message)),
+        }
+    }
+
+    /// Fetches the snapshot of the step to show, if it is not the cached one. Call once a frame.
+    pub fn refresh(&mut self) {
+        let len = self.trace.len();
+        if len == 0 {
+            if self.current_key.is_some() || self.current.is_some() {
+                self.current = None;
+                self.current_key = None;
+                self.snapshot_generation += 1;
+            }
+            return;
+        }
+        self.step = self.step.min(len - 1);
+        let key = (self.run_id, self.step);
+        if self.current_key == Some(key) {
+            return;
+        }
+        self.current = match self.trace.snapshot(self.step) {
+            Ok(snapshot) => snapshot.cloned(),
+            Err(err) => {
+                self.notice = Some(Notice::error(err.to_string()));
+                None
+            }
+        };
+        self.current_key = Some(key);
+        self.snapshot_generation += 1;
+    }
+
+    /// Shows step `step` (clamped to the recorded ones).
+    pub fn go_to(&mut self, step: u64) {
+        let len = self.trace.len();
+        if len == 0 {
+            return;
+        }
+        self.step = step.min(len - 1);
+        self.follow = self.step == len - 1;
+    }
+
+    pub fn step_back(&mut self) {
+        self.go_to(self.step.saturating_sub(1));
+    }
+
+    pub fn step_forward(&mut self) {
+        self.go_to(self.step.saturating_add(1));
+    }
+
+    /// The index of the step shown (0-based).
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+
+    /// Steps recorded so far.
+    pub fn len(&self) -> u64 {
+        self.trace.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.trace.is_empty()
+    }
+
+    /// A run was started and has not ended.
+    pub fn is_recording(&self) -> bool {
+        self.recording
+    }
+
+    /// The snapshot of the step shown.
+    pub fn current(&self) -> Option<&Snapshot> {
+        self.current.as_ref()
+    }
+
+    /// Changes whenever `current` does: panels rebuild their derived lists when it moves.
+    pub fn snapshot_generation(&self) -> u64 {
+        self.snapshot_generation
+    }
+
+    /// Changes whenever output arrives or a new run starts.
+    pub fn output_generation(&self) -> u64 {
+        self.output_generation
+    }
+
+    /// Whether any run was started since the window opened.
+    pub fn has_run(&self) -> bool {
+        self.run_id > 0
+    }
+
+    pub fn is_busy(&self) -> bool {
+        matches!(self.worker, WorkerState::Running | WorkerState::WaitingForInput) || self.recording
+    }
+
+    /// The line the editor marks, if any.
+    pub fn marked_line(&self) -> Option<(u32, LineMark)> {
+        if let Some(snapshot) = &self.current {
+            if snapshot.line == 0 {
+                return None;
+            }
+            let mark = if snapshot.event == Some(Event::Exception) { LineMark::Error } else { LineMark::Current };
+            return Some((snapshot.line, mark));
+        }
+        let end = self.end.as_ref()?;
+        match end.outcome {
+            Outcome::SyntaxError | Outcome::Exception => end.line.map(|line| (line, LineMark::Error)),
+            _ => None,
+        }
+    }
+
+    /// The last run's outcome as one line: "exception — ZeroDivisionError: division by zero (line 3)".
+    pub fn outcome_text(&self) -> Option<String> {
+        self.end.as_ref().map(describe_end)
+    }
+}
+
+/// "exception — ZeroDivisionError: division by zero (line 3)".
+pub fn describe_end(end: &RunEnd) -> String {
+    let outcome = end.outcome.as_str();
+    let mut text = outcome.to_owned();
+    let message = end.message.trim();
+    if !message.is_empty() && message != outcome {
+        text.push_str(" — ");
+        text.push_str(message);
+    }
+    if let Some(line) = end.line
+        && !message.contains("(line ")
+    {
+        text.push_str(&format!(" (line {line})"));
+    }
+    text
+}
+
+/// Short labels for object ids: the last digits of `id()`, as few as keep every object of the
+/// run apart (at least four), so `#0432` always means the same object within a run.
+pub struct ShortIds {
+    digits: u32,
+    ids: HashSet<ObjId>,
+    by_suffix: HashMap<u64, ObjId>,
+}
+
+impl Default for ShortIds {
+    fn default() -> Self {
+        ShortIds { digits: Self::MIN_DIGITS, ids: HashSet::new(), by_suffix: HashMap::new() }
+    }
+}
+
+impl ShortIds {
+    const MIN_DIGITS: u32 = 4;
+
+    /// `None` once the digits cover the whole id.
+    fn modulus(&self) -> Option<u64> {
+        10u64.checked_pow(self.digits)
+    }
+
+    /// Takes note of an object id seen in the run.
+    pub fn note(&mut self, id: ObjId) {
+        if !self.ids.insert(id) {
+            return;
+        }
+        let Some(modulus) = self.modulus() else { return };
+        match self.by_suffix.get(&(id % modulus)) {
+            None => {
+                self.by_suffix.insert(id % modulus, id);
+            }
+            Some(other) if *other == id => {}
+            Some(_) => self.grow(),
+        }
+    }
+
+    /// Adds digits until every id seen has its own suffix.
+    fn grow(&mut self) {
+        loop {
+            self.digits += 1;
+            self.by_suffix.clear();
+            let Some(modulus) = self.modulus() else { return };
+            let unique = self.ids.iter().all(|&id| self.by_suffix.insert(id % modulus, id).is_none());
+            if unique {
+                return;
+            }
+        }
+    }
+
+    /// `#0432`.
+    pub fn label(&self, id: ObjId) -> String {
+        match self.modulus() {
+            Some(modulus) => format!("#{:0width$}", id % modulus, width = self.digits as usize),
+            None => format!("#{id}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_ids_grow_until_unique() {
+        let mut ids = ShortIds::default();
+        ids.note(140_000_000_001_234);
+        assert_eq!(ids.label(140_000_000_001_234), "#1234");
+        ids.note(140_000_000_011_234);
+        assert_ne!(ids.label(140_000_000_001_234), ids.label(140_000_000_011_234));
+        assert_eq!(ids.label(140_000_000_001_234), "#01234");
+        ids.note(u64::MAX);
+        ids.note(u64::MAX - 10u64.pow(19));
+        assert_eq!(ids.label(7), "#7");
+    }
+
+    #[test]
+    fn outcomes_read_as_one_line() {
+        let mut end = RunEnd::new(Outcome::Exception, "ZeroDivisionError: division by zero");
+        end.line = Some(3);
+        assert_eq!(describe_end(&end), "exception — ZeroDivisionError: division by zero (line 3)");
+        assert_eq!(describe_end(&RunEnd::new(Outcome::Finished, "finished")), "finished");
+        let mut syntax = RunEnd::new(Outcome::SyntaxError, "SyntaxError: invalid syntax (line 2, column 5)");
+        syntax.line = Some(2);
+        assert_eq!(describe_end(&syntax), "syntax_error — SyntaxError: invalid syntax (line 2, column 5)");
+    }
+
+    #[test]
+    fn late_events_of_an_older_run_are_dropped() {
+        let mut model = Model::new();
+        model.begin_run();
+        model.begin_run();
+        model.handle(EngineEvent::Output { stream: crate::trace::Stream::Stdout, text: "old".into() });
+        model.handle(EngineEvent::Finished(RunEnd::new(Outcome::Stopped, "stopped")));
+        assert!(model.is_recording());
+        assert!(model.end.is_none());
+        assert_eq!(model.trace.all_output(crate::trace::Stream::Stdout), "");
+        model.handle(EngineEvent::Output { stream: crate::trace::Stream::Stdout, text: "new".into() });
+        model.handle(EngineEvent::Finished(RunEnd::new(Outcome::Finished, "finished")));
+        assert!(!model.is_recording());
+        assert_eq!(model.trace.all_output(crate::trace::Stream::Stdout), "new");
+    }
+}
