@@ -204,6 +204,36 @@ mod tests {
         assert_eq!(read_request(&mut buf.as_slice()).unwrap(), Some(Request::Input(Some("hi\n".into()))));
     }
 
+    proptest::proptest! {
+        /// Whatever arrives on the pipe, decoding returns a value or an error: it never panics and
+        /// never allocates more than the frame limit.
+        #[test]
+        fn decoding_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            let mut input = bytes.as_slice();
+            for _ in 0..8 {
+                match read_incoming(&mut input) {
+                    Ok(Some(_)) => {}
+                    Ok(None) | Err(_) => break,
+                }
+            }
+            let _ = read_request(&mut bytes.as_slice());
+        }
+
+        /// Valid frames with corrupted payloads decode to an error or a message, never a panic.
+        #[test]
+        fn corrupted_payloads_never_panic(payload in proptest::collection::vec(proptest::num::u8::ANY, 0..256), tag in 1u8..3) {
+            let mut frame = Vec::new();
+            frame.extend_from_slice(&((payload.len() + 1) as u32).to_le_bytes());
+            frame.push(tag);
+            frame.extend_from_slice(&payload);
+            let _ = read_incoming(&mut frame.as_slice());
+            if let Ok(Some(Incoming::Step(bytes))) = read_incoming(&mut frame.as_slice()) {
+                let mut store = crate::trace::TraceStore::new();
+                let _ = store.push_encoded(&bytes);
+            }
+        }
+    }
+
     #[test]
     fn corrupt_streams_are_errors() {
         for bad in [vec![0, 0, 0, 0], vec![255, 255, 255, 255, 1], vec![3, 0, 0, 0, 9, 1, 2], vec![2, 0, 0, 0, 1, 200]]

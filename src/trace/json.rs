@@ -37,44 +37,6 @@ fn child_json(child: &Child) -> Value {
     }
 }
 
-fn children_json(children: &[Child], out: &mut Map<String, Value>) {
-    let mut items = Vec::new();
-    let mut entries = Vec::new();
-    let mut attrs = Map::new();
-    for child in children {
-        match &child.key {
-            Key::Index => items.push(id_str(child.id)),
-            Key::Object(key) => entries.push(json!([key.to_string(), child.id.to_string()])),
-            Key::Name(name) => {
-                attrs.insert(name.clone(), id_str(child.id));
-            }
-        }
-    }
-    if !items.is_empty() {
-        out.insert("items".into(), Value::Array(items));
-    }
-    if !entries.is_empty() {
-        out.insert("entries".into(), Value::Array(entries));
-    }
-    if !attrs.is_empty() {
-        out.insert("attrs".into(), Value::Object(attrs));
-    }
-}
-
-fn object_json(id: u64, object: &HeapObject, snapshot: &Snapshot) -> Value {
-    let mut out = Map::new();
-    out.insert("type".into(), Value::String(object.type_name.clone()));
-    out.insert("kind".into(), Value::String(object.kind.as_str().into()));
-    out.insert("repr".into(), Value::String(snapshot.repr_of(id, JSON_REPR_LIMIT)));
-    out.insert("size".into(), json!(object.size));
-    out.insert("refcount".into(), json!(object.refcount));
-    children_json(&object.children, &mut out);
-    if object.more > 0 {
-        out.insert("more".into(), json!(object.more));
-    }
-    Value::Object(out)
-}
-
 fn splice_json(splice: &Splice) -> Value {
     json!({
         "at": splice.at,
@@ -157,7 +119,7 @@ impl Serialize for Objects<'_> {
         let mut map = serializer.serialize_map(None)?;
         for change in &delta.objects {
             match change {
-                ObjectChange::New(id, object) => map.serialize_entry(&Id(*id), &object_json(*id, object, snapshot))?,
+                ObjectChange::New(id, object) => map.serialize_entry(&Id(*id), &NewObject(*id, object, snapshot))?,
                 ObjectChange::Update(id, update) => {
                     let Some(object) = snapshot.heap.get(id) else { continue };
                     let mut entry = Map::new();
@@ -178,6 +140,77 @@ impl Serialize for Objects<'_> {
                 }
                 ObjectChange::Gone(_) => {}
             }
+        }
+        map.end()
+    }
+}
+
+/// A new object, streamed (`object_json` builds the same as a `Value`).
+struct NewObject<'a>(u64, &'a HeapObject, &'a Snapshot);
+
+struct Children<'a>(&'a [Child], fn(&Key) -> bool);
+
+impl Serialize for Children<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let keep = self.1;
+        serializer.collect_seq(self.0.iter().filter(|c| keep(&c.key)).map(|c| match &c.key {
+            Key::Object(key) => EntryOrId::Entry(Id(*key), Id(c.id)),
+            _ => EntryOrId::Id(Id(c.id)),
+        }))
+    }
+}
+
+enum EntryOrId {
+    Id(Id),
+    Entry(Id, Id),
+}
+
+impl Serialize for EntryOrId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            EntryOrId::Id(id) => id.serialize(serializer),
+            EntryOrId::Entry(key, value) => (key, value).serialize(serializer),
+        }
+    }
+}
+
+struct Attrs<'a>(&'a [Child]);
+
+impl Serialize for Attrs<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for child in self.0 {
+            if let Key::Name(name) = &child.key {
+                map.serialize_entry(name, &Id(child.id))?;
+            }
+        }
+        map.end()
+    }
+}
+
+impl Serialize for NewObject<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (id, object, snapshot) = (self.0, self.1, self.2);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &object.type_name)?;
+        map.serialize_entry("kind", object.kind.as_str())?;
+        map.serialize_entry("repr", &snapshot.repr_of(id, JSON_REPR_LIMIT))?;
+        map.serialize_entry("size", &object.size)?;
+        map.serialize_entry("refcount", &object.refcount)?;
+        let has = |wanted: fn(&Key) -> bool| object.children.iter().any(|c| wanted(&c.key));
+        let is_index: fn(&Key) -> bool = |k| matches!(k, Key::Index);
+        let is_entry: fn(&Key) -> bool = |k| matches!(k, Key::Object(_));
+        if has(is_index) {
+            map.serialize_entry("items", &Children(&object.children, is_index))?;
+        }
+        if has(is_entry) {
+            map.serialize_entry("entries", &Children(&object.children, is_entry))?;
+        }
+        if has(|k| matches!(k, Key::Name(_))) {
+            map.serialize_entry("attrs", &Attrs(&object.children))?;
+        }
+        if object.more > 0 {
+            map.serialize_entry("more", &object.more)?;
         }
         map.end()
     }

@@ -1,6 +1,6 @@
 //! A step's full state, rebuilt by replaying deltas.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
