@@ -73,6 +73,8 @@ pub struct PyxrayApp {
     stack: StackPanel,
     heap: HeapPanel,
     modules: ModulesPanel,
+    /// Lesson activity of this session, in order.
+    lesson_events: Vec<commands::LessonEvent>,
 }
 
 impl PyxrayApp {
@@ -85,6 +87,7 @@ impl PyxrayApp {
             model: Model::new(),
             tab: Tab::Output,
             lesson_shown: true,
+            lesson_events: Vec::new(),
             dark_mode: true,
             theme_installed: false,
             menu: MenuBar,
@@ -237,7 +240,14 @@ impl PyxrayApp {
                 self.model.waiting_prompt = None;
             }
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Command::Lesson(event) => self.record_lesson_event(event),
         }
+    }
+
+    /// Progress bookkeeping for lesson activity (the progress store is wired in by the notes and
+    /// progress work; until then the events are only kept for this session).
+    fn record_lesson_event(&mut self, event: commands::LessonEvent) {
+        self.lesson_events.push(event);
     }
 
     fn start_run(&mut self) {

@@ -28,6 +28,18 @@ pub enum Command {
     /// A line for the program's `input()` (`None` closes its input).
     SendInput(Option<String>),
     Quit,
+    /// Something the learner did in a lesson, for their progress.
+    Lesson(LessonEvent),
+}
+
+/// Learner activity in the lesson pane that progress records (lesson ids as in the lesson files).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LessonEvent {
+    Visited { lesson: String },
+    ExampleRun { lesson: String, index: usize },
+    Predicted { lesson: String, index: usize, answer: String, correct: bool },
+    ExercisePassed { lesson: String, exercise: String, code: String },
+    Completed { lesson: String },
 }
 
 /// The menu a command is listed in.
@@ -224,6 +236,7 @@ impl CommandStates {
             | Command::ShowTab(_)
             | Command::ToggleLesson
             | Command::ToggleDarkMode
+            | Command::Lesson(_)
             | Command::Quit => true,
         }
     }
