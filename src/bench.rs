@@ -95,6 +95,21 @@ pub fn run() -> Result<i32, String> {
         traced = traced.min(elapsed);
         store = Some(recorded);
     }
+    // Where the time goes: the same traced run with its steps received but not stored.
+    let mut received_only = Duration::MAX;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let end = crate::cli::run_to_end(&engine, request(SUM_LOOP, true, limits.clone()), |_| {})?;
+        if end.outcome != Outcome::Finished {
+            return Err(format!("the benchmark program did not finish: {:?}", end.outcome));
+        }
+        received_only = received_only.min(started.elapsed());
+    }
+    println!(
+        "   (traced with steps received but not stored: {:.3} s, {:.1}x: the engine's share)",
+        received_only.as_secs_f64(),
+        received_only.as_secs_f64() / untraced.as_secs_f64()
+    );
     let mut store = store.ok_or("no trace recorded")?;
     let steps = store.len();
     println!("   untraced: {:.3} s; traced: {:.3} s ({steps} steps)", untraced.as_secs_f64(), traced.as_secs_f64());

@@ -65,7 +65,7 @@ fn header_steps_and_end_follow_the_format() {
     let last = steps.last().expect("a step");
     let x = last["stack"][0]["locals"]["x"].as_str().expect("x bound");
     assert_eq!(items[x].len(), 3, "x ends with three items");
-    assert_eq!(last["stack"][0]["locals"]["y"].is_string(), true);
+    assert!(last["stack"][0]["locals"]["y"].is_string());
 }
 
 #[test]

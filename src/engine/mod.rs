@@ -9,6 +9,7 @@ mod capture;
 mod frames;
 mod heap;
 mod modules;
+mod objects;
 mod output;
 mod pyutil;
 mod runner;
