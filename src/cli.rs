@@ -263,7 +263,11 @@ fn run_command(program: &Path, limits: Limits, stdin: Option<&Path>) -> Result<i
         }
     })?;
     let _ = std::io::stdout().flush();
-    eprintln!("pyxray: {}: {}", end.outcome.as_str(), end.message);
+    if end.message == end.outcome.as_str() {
+        eprintln!("pyxray: {}", end.outcome.as_str());
+    } else {
+        eprintln!("pyxray: {}: {}", end.outcome.as_str(), end.message);
+    }
     Ok(match end.outcome {
         Outcome::Finished => 0,
         Outcome::Exit => end.exit_code.unwrap_or(1),

@@ -43,12 +43,16 @@ impl Sink {
 
     /// Sends whatever output is waiting as `Output` messages.
     pub fn send_output(&self, output: &OutputBuffers) {
+        // Taken and written under the stream's lock, so output taken by the flusher can never be
+        // overtaken by the run's `End` and arrive after it.
+        let Ok(mut out) = self.out.lock() else { return };
         let (stdout, stderr) = output.take();
         for (stream, text) in [(Stream::Stdout, stdout), (Stream::Stderr, stderr)] {
             if !text.is_empty() {
-                self.send(&Response::Output { stream, text });
+                let _ = protocol::write_response(&mut *out, &Response::Output { stream, text });
             }
         }
+        let _ = out.flush();
     }
 
     pub fn step(&self, encoded: &[u8]) {
