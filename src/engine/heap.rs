@@ -214,16 +214,20 @@ impl HeapTracker {
         if self.pending.is_empty() {
             return Vec::new();
         }
-        let mut changes: Vec<(usize, Pending)> = self.pending.drain().collect();
-        changes.sort_by_key(|(ptr, _)| *ptr);
-        changes
-            .into_iter()
+        let mut changes: Vec<ObjectChange> = self
+            .pending
+            .drain()
             .map(|(ptr, pending)| match pending {
                 Pending::New { object, .. } => ObjectChange::New(ptr as u64, object),
                 Pending::Update(update) => ObjectChange::Update(ptr as u64, update),
                 Pending::Gone => ObjectChange::Gone(ptr as u64),
             })
-            .collect()
+            .collect();
+        // Sorted by id, so a recorded trace is the same whatever the hash map's order.
+        changes.sort_unstable_by_key(|change| match change {
+            ObjectChange::New(id, _) | ObjectChange::Update(id, _) | ObjectChange::Gone(id) => *id,
+        });
+        changes
     }
 
     /// Refreshes a (bound) object's refcount.
