@@ -17,6 +17,8 @@ use crate::trace::{Outcome, RunEnd, Stream};
 /// How long a run may ignore Stop or its time limit before its worker is killed.
 const GRACE: Duration = Duration::from_millis(500);
 const SUPERVISOR_TICK: Duration = Duration::from_millis(20);
+/// How long an idle worker may take to exit after `Shutdown` before it is killed.
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(300);
 
 #[derive(Debug)]
 pub enum EngineEvent {
@@ -239,10 +241,20 @@ impl Drop for Engine {
     fn drop(&mut self) {
         let mut state = self.shared.lock();
         state.shutting_down = true;
+        let idle = state.run.is_none();
+        let pid = state.worker.as_ref().map(|w| w.pid);
         if let Some(worker) = state.worker.as_mut() {
             let _ = protocol::write_request(&mut worker.requests, &Request::Shutdown);
         }
-        kill_worker(&mut state);
+        drop(state);
+        // An idle worker exits by itself at once; give it a moment to, then make sure.
+        if let (true, Some(pid)) = (idle, pid) {
+            let deadline = Instant::now() + SHUTDOWN_GRACE;
+            while Instant::now() < deadline && process_alive(pid) {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        }
+        kill_worker(&mut self.shared.lock());
     }
 }
 
@@ -440,6 +452,15 @@ pub fn signal_name(signal: i32) -> String {
         _ => return format!("signal {signal}"),
     };
     name.to_owned()
+}
+
+/// Whether `pid` still runs (a zombie waiting to be reaped counts as ended).
+fn process_alive(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the parenthesised command name.
+        Ok(stat) => stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().next()) != Some("Z"),
+        Err(_) => false,
+    }
 }
 
 fn memory_of(pid: i32) -> Option<(u64, u64)> {

@@ -264,5 +264,32 @@ unsafe fn dict_version_of(dict: *mut ffi::PyObject) -> Option<u64> {
 }
 
 unsafe fn is_noise(key: *mut ffi::PyObject, value: *mut ffi::PyObject) -> bool {
-    unsafe { pyutil::str_bytes(key).is_none_or(is_dunder) || ffi::PyModule_Check(value) != 0 }
+    unsafe { is_dunder_key(key) || is_module(value) }
+}
+
+/// `isinstance(value, types.ModuleType)`, without walking the MRO of builtin types (which cannot
+/// subclass it): this runs for every name at every step.
+unsafe fn is_module(value: *mut ffi::PyObject) -> bool {
+    unsafe {
+        let tp = ffi::Py_TYPE(value);
+        tp == &raw mut ffi::PyModule_Type
+            || (ffi::PyType_HasFeature(tp, ffi::Py_TPFLAGS_HEAPTYPE) != 0 && ffi::PyModule_Check(value) != 0)
+    }
+}
+
+/// Whether a namespace key is a `__dunder__` name (or not a str at all). Runs for every name at
+/// every step, so one-byte strings are read in place rather than converted.
+unsafe fn is_dunder_key(key: *mut ffi::PyObject) -> bool {
+    unsafe {
+        if ffi::PyUnicode_CheckExact(key) == 0 {
+            return pyutil::str_bytes(key).is_none_or(is_dunder);
+        }
+        #[cfg(not(Py_3_14))]
+        if ffi::PyUnicode_KIND(key) == ffi::PyUnicode_1BYTE_KIND {
+            let length = ffi::PyUnicode_GET_LENGTH(key).max(0) as usize;
+            let bytes = std::slice::from_raw_parts(ffi::PyUnicode_DATA(key) as *const u8, length);
+            return is_dunder(bytes);
+        }
+        pyutil::str_bytes(key).is_none_or(is_dunder)
+    }
 }

@@ -56,6 +56,8 @@ pub struct Recorder {
     repr_budget_ms: u32,
 }
 
+const ENCODE_BUFFER_BYTES: usize = 64 * 1024;
+
 thread_local! {
     static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };
 }
@@ -241,14 +243,16 @@ impl Recorder {
             delta.stdout = stdout;
             delta.stderr = stderr;
 
-            self.encoded.clear();
-            let buffer = std::mem::take(&mut self.encoded);
-            match postcard::to_extend(&delta, buffer) {
-                Ok(bytes) => {
-                    self.sink.step(&bytes);
-                    self.encoded = bytes;
-                }
-                Err(err) => eprintln!("pyxray worker: cannot encode step {}: {err}", self.steps),
+            // Encoded into a reused buffer; a step too big for it (a huge stack) gets its own.
+            if self.encoded.len() < ENCODE_BUFFER_BYTES {
+                self.encoded.resize(ENCODE_BUFFER_BYTES, 0);
+            }
+            match postcard::to_slice(&delta, &mut self.encoded) {
+                Ok(bytes) => self.sink.step(bytes),
+                Err(_) => match postcard::to_stdvec(&delta) {
+                    Ok(bytes) => self.sink.step(&bytes),
+                    Err(err) => eprintln!("pyxray worker: cannot encode step {}: {err}", self.steps),
+                },
             }
             self.steps += 1;
             Ok(())
@@ -322,11 +326,22 @@ impl Recorder {
             return false;
         };
         let old = &self.stack[index].locals;
-        let same = old.len() == read.pairs.len()
-            && old.iter().zip(&read.pairs).all(|(l, (key, value))| l.key == *key && l.value == *value);
+        let same_names =
+            old.len() == read.pairs.len() && old.iter().zip(&read.pairs).all(|(l, (key, _))| l.key == *key);
         self.stack[index].dict_version = read.dict_version;
-        if same {
-            return false;
+        if same_names {
+            // The common case: the same names, some bound to new objects. Update in place.
+            for (position, (_, value)) in read.pairs.into_iter().enumerate() {
+                let local = &mut self.stack[index].locals[position];
+                if local.value == value {
+                    continue;
+                }
+                let previous = std::mem::replace(&mut local.value, value);
+                update.set.push(Binding { name: local.name.clone(), id: value as u64 });
+                unsafe { self.heap.add_edge(value) };
+                self.heap.drop_edge(previous);
+            }
+            return !update.set.is_empty();
         }
         let mut old = std::mem::take(&mut self.stack[index].locals);
         let mut new_locals = Vec::with_capacity(read.pairs.len());
