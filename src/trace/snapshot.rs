@@ -4,7 +4,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::delta::{ModuleChange, ObjectChange, StepDelta};
+use super::delta::{ModuleChange, ObjectChange, ObjectUpdate, StepDelta};
 use super::model::{Event, ExceptionInfo, Frame, HeapObject, Key, ModuleEntry, ObjId, ObjKind};
 
 /// Everything the panels show for one step, except output (kept apart, see `TraceStore::output_upto`).
@@ -24,20 +24,59 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Like `apply`, but moves new objects out of `delta` instead of copying them (their ids stay).
+    /// Like `apply`, but moves new objects out of `delta` instead of copying them (their ids stay,
+    /// their contents are left empty).
     pub fn apply_taking(&mut self, index: u64, delta: &mut StepDelta) {
-        let mut taken = Vec::new();
+        self.apply_except_objects(index, delta);
         for change in &mut delta.objects {
-            if let ObjectChange::New(id, object) = change {
-                taken.push((*id, std::mem::take(object)));
+            match change {
+                ObjectChange::New(id, object) => {
+                    self.heap.insert(*id, std::mem::take(object));
+                }
+                ObjectChange::Update(id, update) => self.apply_update(*id, update),
+                ObjectChange::Gone(id) => {
+                    self.heap.remove(id);
+                }
             }
         }
-        self.apply(index, delta);
-        self.heap.extend(taken);
     }
 
     /// Turns the state of step `index - 1` into the state of step `index`.
     pub fn apply(&mut self, index: u64, delta: &StepDelta) {
+        self.apply_except_objects(index, delta);
+        for change in &delta.objects {
+            match change {
+                ObjectChange::New(id, object) => {
+                    self.heap.insert(*id, object.clone());
+                }
+                ObjectChange::Update(id, update) => self.apply_update(*id, update),
+                ObjectChange::Gone(id) => {
+                    self.heap.remove(id);
+                }
+            }
+        }
+    }
+
+    fn apply_update(&mut self, id: ObjId, update: &ObjectUpdate) {
+        let Some(object) = self.heap.get_mut(&id) else {
+            return;
+        };
+        if let Some(repr) = &update.repr {
+            object.repr.clone_from(repr);
+        }
+        if let Some(size) = update.size {
+            object.size = size;
+        }
+        if let Some(refcount) = update.refcount {
+            object.refcount = refcount;
+        }
+        if let Some(splice) = &update.splice {
+            splice.apply(&mut object.children);
+            object.more = splice.more;
+        }
+    }
+
+    fn apply_except_objects(&mut self, index: u64, delta: &StepDelta) {
         self.index = index;
         self.event = Some(delta.event);
         self.line = delta.line;
@@ -52,7 +91,9 @@ impl Snapshot {
                 continue;
             };
             frame.line = update.line;
-            frame.locals.retain(|binding| !update.removed.contains(&binding.name));
+            if !update.removed.is_empty() {
+                frame.locals.retain(|binding| !update.removed.contains(&binding.name));
+            }
             for binding in &update.set {
                 match frame.locals.iter_mut().find(|b| b.name == binding.name) {
                     Some(existing) => existing.id = binding.id,
@@ -61,39 +102,6 @@ impl Snapshot {
             }
         }
         self.stack.extend(delta.stack.pushed.iter().cloned());
-
-        for change in &delta.objects {
-            match change {
-                ObjectChange::New(id, object) => {
-                    if object.type_name.is_empty() {
-                        // Moved out by `apply_taking`, which inserts it itself.
-                        continue;
-                    }
-                    self.heap.insert(*id, object.clone());
-                }
-                ObjectChange::Update(id, update) => {
-                    let Some(object) = self.heap.get_mut(id) else {
-                        continue;
-                    };
-                    if let Some(repr) = &update.repr {
-                        object.repr.clone_from(repr);
-                    }
-                    if let Some(size) = update.size {
-                        object.size = size;
-                    }
-                    if let Some(refcount) = update.refcount {
-                        object.refcount = refcount;
-                    }
-                    if let Some(splice) = &update.splice {
-                        splice.apply(&mut object.children);
-                        object.more = splice.more;
-                    }
-                }
-                ObjectChange::Gone(id) => {
-                    self.heap.remove(id);
-                }
-            }
-        }
 
         for change in &delta.modules {
             match change {
