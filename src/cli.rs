@@ -195,6 +195,7 @@ fn trace_command(program: &Path, limits: Limits, out: Option<&Path>, stdin: Opti
     };
     write_line(&trace::json::header(&python, &request.filename, request.limits.max_steps), &mut writer)?;
     let mut snapshot = Snapshot::default();
+    let mut reprs = trace::json::ReprTracker::default();
     let mut index = 0u64;
     let mut trailing = (String::new(), String::new());
     let mut failure = None;
@@ -202,7 +203,8 @@ fn trace_command(program: &Path, limits: Limits, out: Option<&Path>, stdin: Opti
         EngineEvent::Step(bytes) => match postcard::from_bytes::<trace::StepDelta>(&bytes) {
             Ok(delta) => {
                 snapshot.apply(index, &delta);
-                let line = trace::json::StepLine { index, delta: &delta, snapshot: &snapshot };
+                let changed_reprs = reprs.prepare(&delta, &snapshot);
+                let line = trace::json::StepLine { index, delta: &delta, snapshot: &snapshot, changed_reprs };
                 let written = serde_json::to_writer(&mut writer, &line)
                     .map_err(|err| err.to_string())
                     .and_then(|()| writer.write_all(b"\n").map_err(|err| format!("cannot write the trace: {err}")));

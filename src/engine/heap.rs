@@ -468,10 +468,12 @@ impl HeapTracker {
                                 .collect(),
                             more,
                         };
-                        let new_items = items.to_vec();
+                        // Only the changed run is copied: an append costs one slot, not the whole list.
+                        let changed = items[prefix..items.len() - suffix].to_vec();
                         if let Some(tracked) = self.objects.get_mut(&ptr) {
                             splice.apply(&mut tracked.children);
-                            tracked.item_ptrs = new_items;
+                            let end = tracked.item_ptrs.len() - suffix;
+                            tracked.item_ptrs.splice(prefix..end, changed);
                             tracked.more = more;
                         }
                         self.commit_splice(ptr, splice, removed);

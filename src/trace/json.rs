@@ -1,5 +1,6 @@
 //! The `pyxray trace` JSON Lines format (see docs/trace-format.md).
 
+use rustc_hash::FxHashMap as HashMap;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
@@ -65,6 +66,41 @@ pub struct StepLine<'a> {
     pub index: u64,
     pub delta: &'a StepDelta,
     pub snapshot: &'a Snapshot,
+    /// The reprs that changed, for objects updated at this step (see `ReprTracker`).
+    pub changed_reprs: &'a HashMap<u64, String>,
+}
+
+/// Remembers the repr last written for each object, so an update line carries `repr` only when it
+/// changed (appending to a long list rarely changes its first 200 characters).
+#[derive(Default)]
+pub struct ReprTracker {
+    written: HashMap<u64, String>,
+    changed: HashMap<u64, String>,
+}
+
+impl ReprTracker {
+    /// The reprs to write for the objects `delta` updates, and what is remembered for the rest.
+    pub fn prepare(&mut self, delta: &StepDelta, snapshot: &Snapshot) -> &HashMap<u64, String> {
+        self.changed.clear();
+        for change in &delta.objects {
+            match change {
+                ObjectChange::New(id, _) => {
+                    self.written.insert(*id, snapshot.repr_of(*id, JSON_REPR_LIMIT));
+                }
+                ObjectChange::Update(id, _) => {
+                    let repr = snapshot.repr_of(*id, JSON_REPR_LIMIT);
+                    if self.written.get(id) != Some(&repr) {
+                        self.written.insert(*id, repr.clone());
+                        self.changed.insert(*id, repr);
+                    }
+                }
+                ObjectChange::Gone(id) => {
+                    self.written.remove(id);
+                }
+            }
+        }
+        &self.changed
+    }
 }
 
 /// An id written as a decimal string without allocating.
@@ -111,20 +147,22 @@ impl Serialize for Stack<'_> {
     }
 }
 
-struct Objects<'a>(&'a StepDelta, &'a Snapshot);
+struct Objects<'a>(&'a StepDelta, &'a Snapshot, &'a HashMap<u64, String>);
 
 impl Serialize for Objects<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (delta, snapshot) = (self.0, self.1);
+        let (delta, snapshot, changed_reprs) = (self.0, self.1, self.2);
         let mut map = serializer.serialize_map(None)?;
         for change in &delta.objects {
             match change {
                 ObjectChange::New(id, object) => map.serialize_entry(&Id(*id), &NewObject(*id, object, snapshot))?,
                 ObjectChange::Update(id, update) => {
-                    let Some(object) = snapshot.heap.get(id) else { continue };
+                    if !snapshot.heap.contains_key(id) {
+                        continue;
+                    }
                     let mut entry = Map::new();
-                    if update.repr.is_some() || object.repr_from_children {
-                        entry.insert("repr".into(), Value::String(snapshot.repr_of(*id, JSON_REPR_LIMIT)));
+                    if let Some(repr) = changed_reprs.get(id) {
+                        entry.insert("repr".into(), Value::String(repr.clone()));
                     }
                     if let Some(size) = update.size {
                         entry.insert("size".into(), json!(size));
@@ -237,7 +275,7 @@ impl Serialize for StepLine<'_> {
         map.serialize_entry("line", &delta.line)?;
         map.serialize_entry("offset", &delta.offset)?;
         map.serialize_entry("stack", &Stack(&self.snapshot.stack))?;
-        map.serialize_entry("objects", &Objects(delta, self.snapshot))?;
+        map.serialize_entry("objects", &Objects(delta, self.snapshot, self.changed_reprs))?;
         if delta.objects.iter().any(|c| matches!(c, ObjectChange::Gone(_))) {
             map.serialize_entry("gone", &Gone(delta))?;
         }
@@ -266,11 +304,6 @@ impl Serialize for StepLine<'_> {
         }
         map.end()
     }
-}
-
-/// One step line as a `Value` (tests and small tools; `StepLine` is the fast path).
-pub fn step(index: u64, delta: &StepDelta, snapshot: &Snapshot) -> Value {
-    serde_json::to_value(StepLine { index, delta, snapshot }).unwrap_or(Value::Null)
 }
 
 pub fn end(end: &RunEnd) -> Value {
