@@ -4,14 +4,19 @@
 //! snapshot if the step moved, turn shortcut key presses into commands, draw every panel (each
 //! returns the commands its widgets produced), then apply all commands.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui::{CentralPanel, Panel, RichText, UiBuilder};
 
-use crate::engine::{Engine, Limits, RunRequest, WorkerState};
+use crate::engine::{Engine, RunRequest, WorkerState};
+// The lesson pane's runs.
+use crate::engine::EngineEvent;
+use crate::lessons;
+use crate::trace::Stream;
+use crate::ui::commands::LessonRun;
 use crate::ui::commands::{self, Command, CommandStates};
 use crate::ui::editor::EditorPanel;
 use crate::ui::heap::HeapPanel;
@@ -25,6 +30,14 @@ use crate::ui::status::StatusBar;
 use crate::ui::theme::{self, space};
 use crate::ui::toolbar::Toolbar;
 use crate::ui::{Tab, commands::spec_of};
+// Notes, progress and settings: the store and its panels.
+use crate::lessons::Catalog;
+use crate::store::{AUTOSAVE_DELAY, ImportSummary, LeftOff, LessonId, Store, StoreError, StorePaths, Theme};
+use crate::ui::commands::{EngineLimitsChange, LessonEvent, NoteCommand};
+use crate::ui::notes::{self, NotesPanel, NotesView, SaveState};
+use crate::ui::notices::{self, Level, NoticeArea};
+use crate::ui::progress::{self, LessonSummary, ProgressPanel};
+use crate::ui::settings::{self, PaneLayout, SettingsView, SettingsWindow};
 
 /// Longest time one frame spends taking events from the engine; the rest wait for the next frame.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
@@ -40,13 +53,13 @@ pub fn run_gui(data_dir: Option<PathBuf>) -> i32 {
             .with_inner_size([1400.0, 900.0])
             .with_min_inner_size([900.0, 560.0]),
         // Window state goes with the rest of the user's data when a data folder is given.
-        persistence_path: data_dir,
+        persistence_path: data_dir.clone(),
         ..Default::default()
     };
     let started = eframe::run_native(
         "pyxray",
         options,
-        Box::new(|creation| Ok(Box::new(PyxrayApp::new(Engine::current_exe(), &creation.egui_ctx)))),
+        Box::new(move |creation| Ok(Box::new(PyxrayApp::new(Engine::current_exe(), &creation.egui_ctx, data_dir)))),
     );
     match started {
         Ok(()) => 0,
@@ -73,33 +86,86 @@ pub struct PyxrayApp {
     stack: StackPanel,
     heap: HeapPanel,
     modules: ModulesPanel,
-    /// Lesson activity of this session, in order.
-    lesson_events: Vec<commands::LessonEvent>,
+    /// Notes, progress and settings on disk (autosaved by `tick`, flushed on close).
+    store: Store,
+    /// The catalogue's lessons (ids, titles, what they contain), for notes and progress.
+    lessons: Vec<LessonSummary>,
+    /// The lesson open now: its note is the one shown, and "where you left off" names it.
+    open_lesson: Option<LessonId>,
+    notes: NotesPanel,
+    progress: ProgressPanel,
+    settings: SettingsWindow,
+    notices: NoticeArea,
+    /// Commands from outside a frame (`queue_command`), applied with the next frame's.
+    queued: Vec<Command>,
+    /// The code of the run the model holds.
+    last_run_code: Option<String>,
+    /// From "where you left off": the step to show once this code has run again.
+    restore_step: Option<(String, u64)>,
+    /// The pane layout as last saved in the settings.
+    saved_layout: PaneLayout,
+    /// A close was held back because saving failed; the next close goes ahead.
+    close_anyway: bool,
+    /// A run the lesson pane asked for (with the model's `run_id` of it): its end goes back to the pane.
+    pending_lesson_run: Option<(u64, LessonRun)>,
 }
 
 impl PyxrayApp {
     /// Starts the Python worker (`engine_exe engine`); its events repaint `ctx`. Needs no window.
-    pub fn new(engine_exe: PathBuf, ctx: &egui::Context) -> Self {
+    /// Notes, progress and settings live in `data_dir` (`--data-dir`), else in the user's config
+    /// folder; the window opens with the saved settings, where the learner left off.
+    pub fn new(engine_exe: PathBuf, ctx: &egui::Context, data_dir: Option<PathBuf>) -> Self {
         let repaint = ctx.clone();
         let engine = Engine::start(engine_exe, Some(Arc::new(move || repaint.request_repaint())));
-        PyxrayApp {
+        let (store, folder_notice) = open_store(data_dir);
+        let saved = store.settings.get();
+        let (dark_mode, zoom_factor) = (saved.theme == Theme::Dark, saved.zoom_factor);
+        let layout = PaneLayout::from_settings(saved.pane_layout.as_ref());
+        let lessons = progress::lesson_summaries(&Catalog::embedded());
+        let left_off = store.progress.get().left_off.clone();
+        let open_lesson = left_off
+            .as_ref()
+            .map(|left_off| left_off.lesson_id.clone())
+            .or_else(|| lessons.first().map(|l| l.id.clone()));
+        theme::set_zoom(ctx, zoom_factor);
+        let mut app = PyxrayApp {
+            store,
+            lessons,
+            open_lesson,
+            notes: NotesPanel::default(),
+            progress: ProgressPanel::default(),
+            settings: SettingsWindow::default(),
+            notices: NoticeArea::default(),
+            queued: Vec::new(),
+            last_run_code: None,
+            restore_step: None,
+            close_anyway: false,
             engine,
             model: Model::new(),
-            tab: Tab::Output,
-            lesson_shown: true,
-            lesson_events: Vec::new(),
-            dark_mode: true,
+            tab: layout.tab().unwrap_or(Tab::Output),
+            lesson_shown: layout.lesson_shown.unwrap_or(true),
+            saved_layout: layout,
+            dark_mode,
             theme_installed: false,
             menu: MenuBar,
             toolbar: Toolbar,
             status: StatusBar,
-            lesson: LessonPane,
+            lesson: LessonPane::default(),
+            pending_lesson_run: None,
             editor: EditorPanel::default(),
             output: OutputPanel::default(),
             stack: StackPanel::default(),
             heap: HeapPanel::default(),
             modules: ModulesPanel::default(),
+        };
+        if let Some(text) = folder_notice {
+            app.notices.push(Level::Warning, text);
         }
+        if let Some(left_off) = left_off {
+            app.continue_from(left_off);
+        }
+        app.collect_store_warnings();
+        app
     }
 
     pub fn model(&self) -> &Model {
@@ -126,13 +192,15 @@ impl PyxrayApp {
             self.theme_installed = true;
         }
         self.drain_events(&ctx);
+        self.restore_left_off_step();
         self.model.worker = self.engine.state();
         if self.model.python_version.is_none() {
             self.model.python_version = self.engine.python_version();
         }
         self.model.refresh();
 
-        let mut commands = commands::shortcut_commands(&ctx);
+        let mut commands = std::mem::take(&mut self.queued);
+        commands.extend(commands::shortcut_commands(&ctx));
         let states = self.command_states();
 
         Panel::top("menu_bar").show(ui, |ui| {
@@ -146,13 +214,25 @@ impl PyxrayApp {
             let builder = UiBuilder::new().accessibility_label("Status bar").accessibility_role(Role::Status);
             ui.scope_builder(builder, |ui| commands.extend(self.status.ui(ui, &self.model)));
         });
-        if self.lesson_shown {
-            Panel::left("lesson").resizable(true).default_size(space::LESSON_WIDTH).min_size(200.0).show(ui, |ui| {
-                let builder = UiBuilder::new().accessibility_label("Lesson");
-                ui.scope_builder(builder, |ui| commands.extend(self.lesson.ui(ui)));
+        if !self.notices.is_empty() {
+            Panel::top("notices").show(ui, |ui| {
+                let builder = UiBuilder::new().accessibility_label("Notices").accessibility_role(Role::Alert);
+                ui.scope_builder(builder, |ui| commands.extend(self.notices.ui(ui)));
             });
         }
-        Panel::right("inspector").resizable(true).default_size(space::INSPECTOR_WIDTH).min_size(280.0).show(ui, |ui| {
+        let mut lesson_width = None;
+        if self.lesson_shown {
+            let lesson_size = self.saved_layout.lesson_width.unwrap_or(space::LESSON_WIDTH);
+            let lesson_panel = Panel::left("lesson").resizable(true).default_size(lesson_size).min_size(200.0);
+            let shown = lesson_panel.show(ui, |ui| {
+                let builder = UiBuilder::new().accessibility_label("Lesson");
+                ui.scope_builder(builder, |ui| commands.extend(self.lesson.ui(ui, &states)));
+            });
+            lesson_width = Some(shown.response.rect.width());
+        }
+        let inspector_size = self.saved_layout.inspector_width.unwrap_or(space::INSPECTOR_WIDTH);
+        let inspector_panel = Panel::right("inspector").resizable(true).default_size(inspector_size).min_size(280.0);
+        let inspector = inspector_panel.show(ui, |ui| {
             commands.extend(tab_bar(ui, self.tab));
             ui.separator();
             let builder = UiBuilder::new().accessibility_label(self.tab.panel_label());
@@ -162,6 +242,8 @@ impl PyxrayApp {
                     Tab::Stack => self.stack.ui(ui, &self.model),
                     Tab::Heap => self.heap.ui(ui, &self.model),
                     Tab::Modules => self.modules.ui(ui, &self.model),
+                    Tab::Notes => self.notes_ui(ui, &states),
+                    Tab::Progress => self.progress.ui(ui, self.store.progress.get(), &self.lessons),
                 };
                 commands.extend(produced);
             });
@@ -170,6 +252,9 @@ impl PyxrayApp {
             let builder = UiBuilder::new().accessibility_label("Editor");
             ui.scope_builder(builder, |ui| commands.extend(self.editor.ui(ui, &self.model)));
         });
+        if self.settings.open {
+            commands.extend(self.settings_ui(&ctx));
+        }
 
         if !commands.is_empty() {
             for command in commands {
@@ -178,6 +263,7 @@ impl PyxrayApp {
             self.model.refresh();
             ctx.request_repaint();
         }
+        self.keep_learner_data(&ctx, lesson_width, inspector.response.rect.width());
         if self.model.worker == WorkerState::Running {
             // Steps keep arriving: keep the view moving even between wake-ups.
             ctx.request_repaint_after(Duration::from_millis(50));
@@ -188,7 +274,11 @@ impl PyxrayApp {
         let started = Instant::now();
         while let Some(event) = self.engine.try_recv() {
             let was_waiting = self.model.waiting_prompt.is_some();
+            let finished = matches!(event, EngineEvent::Finished(_));
             self.model.handle(event);
+            if finished {
+                self.finish_lesson_run(ctx);
+            }
             if !was_waiting && self.model.waiting_prompt.is_some() {
                 self.tab = Tab::Output;
             }
@@ -210,6 +300,8 @@ impl PyxrayApp {
             tab: self.tab,
             lesson_shown: self.lesson_shown,
             dark_mode: self.dark_mode,
+            has_note: self.open_lesson.is_some(),
+            has_output: notes::has_shown_output(&self.model),
         }
     }
 
@@ -234,34 +326,166 @@ impl PyxrayApp {
             Command::ToggleDarkMode => {
                 self.dark_mode = !self.dark_mode;
                 theme::install(ctx, self.dark_mode);
+                self.store.settings.edit(Instant::now()).theme =
+                    if self.dark_mode { Theme::Dark } else { Theme::Light };
             }
             Command::SendInput(text) => {
                 self.engine.send_input(text);
                 self.model.waiting_prompt = None;
             }
-            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            // Saved before closing; if that fails the window stays open (see `save_before_close`).
+            Command::Quit if self.save_before_close() => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Command::Quit => {}
             Command::Lesson(event) => self.record_lesson_event(event),
+            Command::ZoomIn => self.set_zoom(ctx, theme::zoom::larger(self.store.settings.get().zoom_factor)),
+            Command::ZoomOut => self.set_zoom(ctx, theme::zoom::smaller(self.store.settings.get().zoom_factor)),
+            Command::ZoomReset => self.set_zoom(ctx, theme::zoom::DEFAULT),
+            Command::OpenSettings => self.settings.open = true,
+            Command::SetEngineLimits(EngineLimitsChange(limits)) => {
+                self.store.settings.update(Instant::now(), |settings| {
+                    let changed = settings.engine_limits != limits;
+                    settings.engine_limits = limits;
+                    changed
+                });
+            }
+            Command::ExportNotes => {
+                let dialog = rfd::FileDialog::new()
+                    .set_title("Export notes as Markdown")
+                    .add_filter("Markdown", &["md"])
+                    .set_file_name("pyxray-notes.md");
+                if let Some(path) = dialog.save_file() {
+                    let _ = self.export_notes_to(&path);
+                }
+            }
+            Command::ExportProgress => {
+                let dialog = rfd::FileDialog::new()
+                    .set_title("Export progress")
+                    .add_filter("pyxray progress", &["json"])
+                    .set_file_name("pyxray-progress.json");
+                if let Some(path) = dialog.save_file() {
+                    let _ = self.export_progress_to(&path);
+                }
+            }
+            Command::ImportProgress => {
+                let dialog =
+                    rfd::FileDialog::new().set_title("Import progress").add_filter("pyxray progress", &["json"]);
+                if let Some(path) = dialog.pick_file() {
+                    let _ = self.import_progress_from(&path);
+                }
+            }
+            Command::Notes(command) => self.apply_note_command(command),
+            Command::DismissNotice(id) => self.notices.dismiss(id),
+            Command::LoadCode { code, run } => {
+                self.editor.code.clone_from(&code);
+                if let Some(run) = run {
+                    let timeout = match &run {
+                        LessonRun::Example { timeout_ms, .. } => *timeout_ms as f64 / 1000.0,
+                        _ => lessons::DEFAULT_TIMEOUT_SECS,
+                    };
+                    self.start_lesson_run(code, timeout, run);
+                }
+            }
+            Command::CheckPrediction { lesson, index, code } => {
+                self.editor.code.clone_from(&code);
+                self.start_lesson_run(code, lessons::DEFAULT_TIMEOUT_SECS, LessonRun::Predict { lesson, index });
+            }
+            Command::CheckExercise { lesson, exercise, check } => {
+                let code = self.editor.code.clone();
+                let program = lessons::combined_program(&code, &check);
+                let run = LessonRun::Exercise { lesson, exercise, code };
+                self.start_lesson_run(program, lessons::DEFAULT_TIMEOUT_SECS, run);
+            }
+            Command::OpenLessonFolder => {
+                if let Some(dir) = rfd::FileDialog::new().set_title("Open lesson folder").pick_folder() {
+                    self.open_lesson_folder(&dir);
+                }
+            }
+            Command::ShowBuiltInLessons => self.lesson.show_built_in(),
         }
     }
 
-    /// Progress bookkeeping for lesson activity (the progress store is wired in by the notes and
-    /// progress work; until then the events are only kept for this session).
-    fn record_lesson_event(&mut self, event: commands::LessonEvent) {
-        self.lesson_events.push(event);
+    /// Loads a teacher's lesson folder into the lesson pane (what Lessons → Open lesson folder… does
+    /// with the folder picked; tests call it with a path). Files that do not parse are listed there.
+    pub fn open_lesson_folder(&mut self, dir: &Path) {
+        self.lesson.load_folder(dir);
+        self.lesson_shown = true;
+    }
+
+    pub fn lesson_pane(&self) -> &LessonPane {
+        &self.lesson
+    }
+
+    /// Runs code for the lesson pane through the one engine and model, so the panels show it; the
+    /// run's end goes back to the pane (`finish_lesson_run`).
+    fn start_lesson_run(&mut self, code: String, timeout_secs: f64, run: LessonRun) {
+        let mut limits = settings::run_limits(&self.store.settings.get().engine_limits);
+        limits.time_limit_secs = timeout_secs;
+        let request = RunRequest {
+            code: code.clone(),
+            filename: PROGRAM_FILENAME.to_owned(),
+            limits,
+            stdin: String::new(),
+            interactive: matches!(run, LessonRun::Example { .. }),
+            trace: true,
+            script_dir: None,
+        };
+        match self.engine.run(request) {
+            Ok(()) => {
+                self.model.begin_run();
+                self.last_run_code = Some(code);
+                self.pending_lesson_run = Some((self.model.run_id(), run));
+            }
+            Err(err) => {
+                self.lesson.run_abandoned(&run, &err);
+                self.model.notice = Some(Notice::error(err));
+            }
+        }
+    }
+
+    /// After a run ended: if the lesson pane asked for it, hand it the end and the output.
+    fn finish_lesson_run(&mut self, ctx: &egui::Context) {
+        let Some((run_id, run)) = self.pending_lesson_run.take() else { return };
+        if run_id != self.model.run_id() {
+            self.lesson.run_abandoned(&run, "another run replaced it");
+            return;
+        }
+        let Some(end) = self.model.end.clone() else {
+            // The end of an older run; this one is still going.
+            self.pending_lesson_run = Some((run_id, run));
+            return;
+        };
+        let stdout = self.model.trace.all_output(Stream::Stdout);
+        for command in self.lesson.run_finished(&run, &end, &stdout, &self.model) {
+            self.apply(command, ctx);
+        }
+    }
+
+    /// Records lesson activity in the learner's progress (saved by the store a moment later).
+    /// `Visited` also makes that lesson the open one, so its note is shown.
+    fn record_lesson_event(&mut self, event: LessonEvent) {
+        if let LessonEvent::Visited { lesson } = &event {
+            self.set_open_lesson(lesson);
+        }
+        if let Err(error) = progress::record(&mut self.store.progress, &event, Instant::now()) {
+            self.notices.push(Level::Error, format!("This lesson's progress cannot be recorded: {error}."));
+        }
     }
 
     fn start_run(&mut self) {
         let request = RunRequest {
             code: self.editor.code.clone(),
             filename: PROGRAM_FILENAME.to_owned(),
-            limits: Limits::default(),
+            limits: settings::run_limits(&self.store.settings.get().engine_limits),
             stdin: String::new(),
             interactive: true,
             trace: true,
             script_dir: None,
         };
         match self.engine.run(request) {
-            Ok(()) => self.model.begin_run(),
+            Ok(()) => {
+                self.model.begin_run();
+                self.last_run_code = Some(self.editor.code.clone());
+            }
             Err(err) => self.model.notice = Some(Notice::error(err)),
         }
     }
@@ -289,5 +513,315 @@ fn tab_bar(ui: &mut egui::Ui, current: Tab) -> Vec<Command> {
 impl eframe::App for PyxrayApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    /// The last save. Closing through Quit or the window's close button already saved (and kept
+    /// the window open if that failed); this catches every other way out.
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        let _ = self.store.flush_all();
+    }
+}
+
+/// Notes, progress and settings: the learner's data, kept by the store.
+impl PyxrayApp {
+    /// Applies `command` with the next frame's commands, exactly as if a panel had returned it.
+    pub fn queue_command(&mut self, command: Command) {
+        self.queued.push(command);
+    }
+
+    /// The open lesson's id: its note is shown, and the app reopens it next time.
+    pub fn open_lesson(&self) -> Option<&str> {
+        self.open_lesson.as_ref().map(LessonId::as_str)
+    }
+
+    /// For the lesson pane: the learner opened this lesson. Returns `false` (and changes nothing)
+    /// for an id that cannot name a note.
+    pub fn set_open_lesson(&mut self, lesson: &str) -> bool {
+        match LessonId::parse(lesson) {
+            Ok(id) => {
+                self.open_lesson = Some(id);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// For the lesson pane: how far the open lesson is scrolled, kept in "where you left off" (saved
+    /// when it changes).
+    pub fn set_lesson_scroll_offset(&mut self, offset: f32) {
+        let Some(lesson) = &self.open_lesson else { return };
+        let editor_code = &self.editor.code;
+        self.store.progress.update(Instant::now(), |progress| match &mut progress.left_off {
+            Some(left_off) if &left_off.lesson_id == lesson => {
+                let changed = left_off.scroll_offset != offset;
+                left_off.scroll_offset = offset;
+                changed
+            }
+            _ => {
+                let mut left_off = LeftOff::at_lesson(lesson.clone());
+                left_off.scroll_offset = offset;
+                left_off.editor_code = editor_code.clone();
+                progress.set_left_off(left_off)
+            }
+        });
+    }
+
+    /// Where the learner left off when the app started (lesson, scroll position, code, step).
+    pub fn left_off(&self) -> Option<&LeftOff> {
+        self.store.progress.get().left_off.as_ref()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Saves everything now; failures also become notices.
+    pub fn flush_store(&mut self) -> Result<(), Vec<StoreError>> {
+        let result = self.store.flush_all();
+        self.collect_store_warnings();
+        result
+    }
+
+    pub fn notices(&self) -> &[notices::Notice] {
+        self.notices.notices()
+    }
+
+    pub fn dark_mode(&self) -> bool {
+        self.dark_mode
+    }
+
+    /// File > Export notes as Markdown…, after the dialog. The outcome is also shown as a notice.
+    pub fn export_notes_to(&mut self, path: &Path) -> Result<(), String> {
+        let result = notes::export_notes(&mut self.store.notes, &self.lessons, path).map_err(|error| error.to_string());
+        self.report(result.clone().map(|()| format!("Your notes were exported to {}.", path.display())));
+        result
+    }
+
+    /// File > Export progress…, after the dialog.
+    pub fn export_progress_to(&mut self, path: &Path) -> Result<(), String> {
+        let result = self.store.progress.export_to_file(path).map_err(|error| error.to_string());
+        self.report(result.clone().map(|()| format!("Your progress was exported to {}.", path.display())));
+        result
+    }
+
+    /// File > Import progress…, after the dialog. A refused file changes nothing.
+    pub fn import_progress_from(&mut self, path: &Path) -> Result<ImportSummary, String> {
+        let result = self.store.progress.import_from_file(path, Instant::now()).map_err(|error| {
+            format!("Progress was not imported from {}: {error} Your progress is unchanged.", path.display())
+        });
+        self.report(result.as_ref().map_err(Clone::clone).map(|summary| {
+            format!(
+                "Progress imported from {}: {} lessons in the file, {} new here. Nothing you had was erased.",
+                path.display(),
+                summary.lessons_in_file,
+                summary.lessons_added
+            )
+        }));
+        self.collect_store_warnings();
+        result
+    }
+
+    fn report(&mut self, outcome: Result<String, String>) {
+        match outcome {
+            Ok(done) => self.notices.push(Level::Info, done),
+            Err(problem) => self.notices.push(Level::Error, problem),
+        }
+    }
+
+    fn notes_ui(&mut self, ui: &mut egui::Ui, states: &CommandStates) -> Vec<Command> {
+        let lesson = self.open_lesson.clone();
+        let save_state = lesson.as_ref().map_or(SaveState::Saved, |lesson| SaveState::of(&self.store.notes, lesson));
+        let path = lesson.as_ref().map(|lesson| self.store.paths.note_path(lesson));
+        let text = match &lesson {
+            Some(lesson) => self.store.notes.text(lesson),
+            None => "",
+        };
+        let view = NotesView {
+            lesson: lesson.as_ref(),
+            lessons: &self.lessons,
+            text,
+            save_state,
+            path: path.as_deref(),
+            conflict: lesson.as_ref().and_then(|lesson| self.notices.conflict_about(lesson)),
+            states,
+        };
+        self.notes.ui(ui, &view)
+    }
+
+    fn settings_ui(&mut self, ctx: &egui::Context) -> Vec<Command> {
+        let view = SettingsView {
+            settings: self.store.settings.get(),
+            path: self.store.settings.path(),
+            read_only_reason: self.store.settings.read_only_reason(),
+            save_problem: self.store.settings.save_problem(),
+        };
+        self.settings.ui(ctx, &view)
+    }
+
+    fn apply_note_command(&mut self, command: NoteCommand) {
+        match command {
+            NoteCommand::Edit { lesson, text } => match LessonId::parse(&lesson) {
+                Ok(lesson) => self.store.notes.set_text(&lesson, &text, Instant::now()),
+                Err(error) => self.notices.push(Level::Error, format!("The note cannot be kept: {error}.")),
+            },
+            NoteCommand::ShowLesson(lesson) => {
+                if self.set_open_lesson(&lesson) {
+                    self.tab = Tab::Notes;
+                }
+            }
+            NoteCommand::AddCode => self.add_to_note(&notes::fenced_block("python", &self.editor.code)),
+            NoteCommand::AddOutput => self.add_to_note(&notes::fenced_block("text", &notes::shown_output(&self.model))),
+        }
+    }
+
+    /// Inserts `block` into the open lesson's note, and shows the note.
+    fn add_to_note(&mut self, block: &str) {
+        let Some(lesson) = self.open_lesson.clone() else { return };
+        let text = self.notes.insert(&lesson, self.store.notes.text(&lesson), block);
+        self.store.notes.set_text(&lesson, &text, Instant::now());
+        self.tab = Tab::Notes;
+    }
+
+    fn set_zoom(&mut self, ctx: &egui::Context, factor: f32) {
+        let factor = theme::zoom::clamp(factor);
+        theme::set_zoom(ctx, factor);
+        if self.store.settings.get().zoom_factor != factor {
+            self.store.settings.edit(Instant::now()).zoom_factor = factor;
+        }
+    }
+
+    /// At start-up: the code from last time back in the editor, and its step shown once it runs again.
+    fn continue_from(&mut self, left_off: LeftOff) {
+        let untouched = left_off.editor_code == crate::ui::editor::SAMPLE_PROGRAM && left_off.step_index.is_none();
+        if left_off.editor_code.is_empty() || untouched {
+            return;
+        }
+        self.editor = EditorPanel::new(left_off.editor_code.clone());
+        let welcome = match left_off.step_index.and_then(|step| u64::try_from(step).ok()) {
+            Some(step) => {
+                self.restore_step = Some((left_off.editor_code, step));
+                format!("Welcome back: your code is as you left it. Run it to return to step {}.", step + 1)
+            }
+            None => "Welcome back: your code is as you left it.".to_owned(),
+        };
+        self.model.notice = Some(Notice::info(welcome));
+    }
+
+    /// Shows the step from last time once the same code has run again; forgets it if the code changes.
+    fn restore_left_off_step(&mut self) {
+        let Some((code, step)) = &self.restore_step else { return };
+        if *code != self.editor.code {
+            self.restore_step = None;
+        } else if self.last_run_code.as_ref() == Some(code) && self.model.has_run() && !self.model.is_recording() {
+            self.model.go_to(*step);
+            self.restore_step = None;
+        }
+    }
+
+    /// Once a frame, after the commands: save what is due, remember where the learner is, show the
+    /// store's warnings, and save before the window closes.
+    fn keep_learner_data(&mut self, ctx: &egui::Context, lesson_width: Option<f32>, inspector_width: f32) {
+        let now = Instant::now();
+        self.remember_left_off(now);
+        self.remember_layout(ctx, lesson_width, inspector_width, now);
+        self.store.tick(now);
+        self.collect_store_warnings();
+        if ctx.input(|input| input.viewport().close_requested()) && !self.save_before_close() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
+        if self.store.has_unsaved_changes() {
+            // No input may come for a while: wake up when the autosave is due.
+            ctx.request_repaint_after(AUTOSAVE_DELAY);
+        }
+    }
+
+    /// Updates "where you left off" when the lesson, the code or the step shown changed.
+    fn remember_left_off(&mut self, now: Instant) {
+        let Some(lesson) = &self.open_lesson else { return };
+        if self.model.is_recording() {
+            return;
+        }
+        let code = &self.editor.code;
+        let step = match &self.restore_step {
+            Some((restore_code, step)) if restore_code == code => usize::try_from(*step).ok(),
+            _ if self.last_run_code.as_ref() == Some(code) && !self.model.is_empty() => {
+                usize::try_from(self.model.step()).ok()
+            }
+            _ => None,
+        };
+        let current = self.store.progress.get().left_off.as_ref();
+        let unchanged = current.is_some_and(|left_off| {
+            &left_off.lesson_id == lesson && &left_off.editor_code == code && left_off.step_index == step
+        });
+        if unchanged {
+            return;
+        }
+        let scroll_offset =
+            current.filter(|left_off| &left_off.lesson_id == lesson).map_or(0.0, |left_off| left_off.scroll_offset);
+        let left_off =
+            LeftOff { lesson_id: lesson.clone(), scroll_offset, editor_code: code.clone(), step_index: step };
+        self.store.progress.update(now, |progress| progress.set_left_off(left_off));
+    }
+
+    /// Saves the pane widths, the lesson pane's visibility and the tab when they change (not while
+    /// a pane is being dragged).
+    fn remember_layout(&mut self, ctx: &egui::Context, lesson_width: Option<f32>, inspector_width: f32, now: Instant) {
+        if ctx.input(|input| input.pointer.any_down()) {
+            return;
+        }
+        let layout = PaneLayout {
+            lesson_width: lesson_width.map(f32::round).or(self.saved_layout.lesson_width),
+            inspector_width: Some(inspector_width.round()),
+            lesson_shown: Some(self.lesson_shown),
+            tab: Some(self.tab.label().to_owned()),
+        };
+        if layout != self.saved_layout {
+            self.store.settings.edit(now).pane_layout = layout.to_value();
+            self.saved_layout = layout;
+        }
+    }
+
+    fn collect_store_warnings(&mut self) {
+        for warning in self.store.drain_warnings() {
+            self.notices.push_warning(warning);
+        }
+    }
+
+    /// Saves everything; `false` (keep the window open) if that failed, the first time: the notice
+    /// says why, and closing again quits anyway.
+    fn save_before_close(&mut self) -> bool {
+        match self.store.flush_all() {
+            Ok(()) => true,
+            Err(_) if self.close_anyway => true,
+            Err(errors) => {
+                self.close_anyway = true;
+                let reasons: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                self.notices.push(
+                    Level::Error,
+                    format!(
+                        "Not everything could be saved ({}). pyxray stays open so nothing is lost; close it again to quit anyway and lose those changes.",
+                        reasons.join("; ")
+                    ),
+                );
+                self.collect_store_warnings();
+                false
+            }
+        }
+    }
+}
+
+/// The store in `--data-dir`, else in the user's config folder, else (no home folder) in a
+/// temporary folder, with a notice saying so.
+fn open_store(data_dir: Option<PathBuf>) -> (Store, Option<String>) {
+    match StorePaths::from_data_dir_option(data_dir) {
+        Some(paths) => (Store::open(paths), None),
+        None => {
+            let dir = std::env::temp_dir().join("pyxray-data");
+            let notice = format!(
+                "pyxray found no home folder, so your notes, progress and settings are kept in {} for now. Start pyxray with --data-dir DIR to choose a folder.",
+                dir.display()
+            );
+            (Store::open(StorePaths::in_dir(dir)), Some(notice))
+        }
     }
 }

@@ -14,9 +14,14 @@ use pyxray::app::PyxrayApp;
 type App = Option<PyxrayApp>;
 
 fn harness() -> Harness<'static, App> {
+    // Notes, progress and settings go to a folder of this test's own (removed with the harness).
+    let data_dir = tempfile::tempdir().expect("a temporary data folder");
     let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_ui_state(
-        |ui, app: &mut App| {
-            let app = app.get_or_insert_with(|| PyxrayApp::new(PathBuf::from(env!("CARGO_BIN_EXE_pyxray")), ui.ctx()));
+        move |ui, app: &mut App| {
+            let app = app.get_or_insert_with(|| {
+                let exe = PathBuf::from(env!("CARGO_BIN_EXE_pyxray"));
+                PyxrayApp::new(exe, ui.ctx(), Some(data_dir.path().to_path_buf()))
+            });
             app.show(ui);
         },
         None,

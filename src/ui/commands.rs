@@ -30,7 +30,78 @@ pub enum Command {
     Quit,
     /// Something the learner did in a lesson, for their progress.
     Lesson(LessonEvent),
+    /// Make everything larger (zoom is saved in the settings).
+    ZoomIn,
+    ZoomOut,
+    /// Back to 100 %.
+    ZoomReset,
+    /// Open the settings window (theme, zoom, engine limits).
+    OpenSettings,
+    /// Engine limits chosen in the settings window; every later run uses them.
+    SetEngineLimits(EngineLimitsChange),
+    /// File dialogs for moving the learner's data; the results go through `PyxrayApp::export_notes_to` and
+    /// friends, which tests call with paths.
+    ExportNotes,
+    ExportProgress,
+    ImportProgress,
+    /// Something done in the Notes panel (or its menu).
+    Notes(NoteCommand),
+    /// Close the notice with this id; `None` closes them all.
+    DismissNotice(Option<u64>),
+    /// Put code from a lesson into the editor (Load, Load starter); with `run`, also run it (Run, Step
+    /// through) and hand the run's end back to the lesson pane.
+    LoadCode { code: String, run: Option<LessonRun> },
+    /// Load a predict block's code into the editor and run it; its output goes back to the lesson pane.
+    CheckPrediction { lesson: String, index: usize, code: String },
+    /// Run the editor's code followed by an exercise's check; the outcome goes back to the lesson pane.
+    CheckExercise { lesson: String, exercise: String, check: String },
+    /// Folder dialog for a teacher's lessons; the folder goes through `PyxrayApp::open_lesson_folder`.
+    OpenLessonFolder,
+    ShowBuiltInLessons,
 }
+
+/// A run the lesson pane asked for: the app keeps it until the run ends, then gives it back to the
+/// pane with the run's end and output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LessonRun {
+    /// `index` among the lesson's examples; Step through shows the first step on `start_line`
+    /// (or step 0) when the run ends.
+    Example { lesson: String, index: usize, timeout_ms: u64, step_through: bool, start_line: Option<u32> },
+    Predict { lesson: String, index: usize },
+    /// `code`: the learner's code that ran before the check.
+    Exercise { lesson: String, exercise: String, code: String },
+}
+
+/// What the Notes panel asks for. The note shown is the open lesson's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoteCommand {
+    /// The learner edited the note of `lesson`; `text` is the whole new note.
+    Edit { lesson: String, text: String },
+    /// Insert the editor's code as a fenced `python` block at the note's cursor (or its end).
+    AddCode,
+    /// Insert the output shown in the Output tab as a fenced `text` block.
+    AddOutput,
+    /// Show the note of this lesson (the lesson selector above the note).
+    ShowLesson(String),
+}
+
+/// Engine limits as a command. Equality compares the exact bits of the time limit, so the command
+/// stays `Eq`.
+#[derive(Clone, Debug)]
+pub struct EngineLimitsChange(pub crate::store::EngineLimitsSettings);
+
+impl PartialEq for EngineLimitsChange {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.0, &other.0);
+        a.max_steps == b.max_steps
+            && a.time_limit_secs.to_bits() == b.time_limit_secs.to_bits()
+            && a.output_limit_bytes == b.output_limit_bytes
+            && a.memory_limit_mb == b.memory_limit_mb
+            && a.max_container_items == b.max_container_items
+    }
+}
+
+impl Eq for EngineLimitsChange {}
 
 /// Learner activity in the lesson pane that progress records (lesson ids as in the lesson files).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,16 +119,20 @@ pub enum Menu {
     File,
     Run,
     View,
+    Lessons,
+    Notes,
 }
 
 impl Menu {
-    pub const ALL: [Menu; 3] = [Menu::File, Menu::Run, Menu::View];
+    pub const ALL: [Menu; 5] = [Menu::File, Menu::Run, Menu::View, Menu::Lessons, Menu::Notes];
 
     pub fn label(self) -> &'static str {
         match self {
             Menu::File => "File",
             Menu::Run => "Run",
             Menu::View => "View",
+            Menu::Lessons => "Lessons",
+            Menu::Notes => "Notes",
         }
     }
 }
@@ -105,7 +180,39 @@ const fn after_separator(mut spec: CommandSpec) -> CommandSpec {
 
 /// The table. Order is menu order and toolbar order.
 pub static COMMANDS: &[CommandSpec] = &[
-    spec(Command::Quit, "Quit", &[key(CMD, Key::Q)], Menu::File, false, "Close pyxray"),
+    spec(
+        Command::ExportNotes,
+        "Export notes as Markdown…",
+        &[],
+        Menu::File,
+        false,
+        "Save all your notes as one Markdown file",
+    ),
+    spec(
+        Command::ExportProgress,
+        "Export progress…",
+        &[],
+        Menu::File,
+        false,
+        "Save your progress to a file, to take it to another computer",
+    ),
+    spec(
+        Command::ImportProgress,
+        "Import progress…",
+        &[],
+        Menu::File,
+        false,
+        "Add the progress from an exported file to yours (nothing is erased)",
+    ),
+    after_separator(spec(
+        Command::OpenSettings,
+        "Settings…",
+        &[key(CMD, Key::Comma)],
+        Menu::File,
+        false,
+        "Theme, zoom and the limits every run gets",
+    )),
+    after_separator(spec(Command::Quit, "Quit", &[key(CMD, Key::Q)], Menu::File, false, "Close pyxray")),
     spec(
         Command::Run,
         "Run",
@@ -166,8 +273,66 @@ pub static COMMANDS: &[CommandSpec] = &[
         false,
         "Show the modules in sys.modules",
     ),
+    spec(
+        Command::ShowTab(Tab::Notes),
+        "Notes",
+        &[key(CMD, Key::Num5)],
+        Menu::View,
+        false,
+        "Show your note for the open lesson",
+    ),
+    spec(
+        Command::ShowTab(Tab::Progress),
+        "Progress",
+        &[key(CMD, Key::Num6)],
+        Menu::View,
+        false,
+        "Show what you have done in each lesson",
+    ),
     after_separator(spec(Command::ToggleLesson, "Lesson pane", &[], Menu::View, false, "Show or hide the lesson pane")),
     spec(Command::ToggleDarkMode, "Dark theme", &[], Menu::View, false, "Switch between the dark and the light theme"),
+    after_separator(spec(
+        Command::ZoomIn,
+        "Zoom in",
+        &[key(CMD, Key::Equals), key(CMD, Key::Plus)],
+        Menu::View,
+        false,
+        "Make everything larger",
+    )),
+    spec(Command::ZoomOut, "Zoom out", &[key(CMD, Key::Minus)], Menu::View, false, "Make everything smaller"),
+    spec(Command::ZoomReset, "Actual size", &[key(CMD, Key::Num0)], Menu::View, false, "Back to 100 % zoom"),
+    spec(
+        Command::OpenLessonFolder,
+        "Open lesson folder…",
+        &[],
+        Menu::Lessons,
+        false,
+        "Load a teacher's lessons from a folder of Markdown files",
+    ),
+    spec(
+        Command::ShowBuiltInLessons,
+        "Built-in lessons",
+        &[],
+        Menu::Lessons,
+        false,
+        "Go back to the lessons that come with pyxray",
+    ),
+    spec(
+        Command::Notes(NoteCommand::AddCode),
+        "Add code to notes",
+        &[],
+        Menu::Notes,
+        false,
+        "Put the editor's code into your note for this lesson, at the note's cursor",
+    ),
+    spec(
+        Command::Notes(NoteCommand::AddOutput),
+        "Add output to notes",
+        &[],
+        Menu::Notes,
+        false,
+        "Put the output shown in the Output tab into your note for this lesson, at the note's cursor",
+    ),
 ];
 
 /// The table entry of a command (`None` for commands with data, like `GoToStep`).
@@ -221,6 +386,10 @@ pub struct CommandStates {
     pub tab: Tab,
     pub lesson_shown: bool,
     pub dark_mode: bool,
+    /// A lesson is open, so there is a note to add to.
+    pub has_note: bool,
+    /// The Output tab shows some output at the current step.
+    pub has_output: bool,
 }
 
 impl CommandStates {
@@ -231,6 +400,22 @@ impl CommandStates {
             Command::StepBack | Command::FirstStep => self.can_step_back,
             Command::StepForward | Command::LastStep => self.can_step_forward,
             Command::SendInput(_) => self.can_stop,
+            Command::Notes(NoteCommand::AddCode | NoteCommand::Edit { .. }) => self.has_note,
+            Command::Notes(NoteCommand::AddOutput) => self.has_note && self.has_output,
+            Command::Notes(NoteCommand::ShowLesson(_))
+            | Command::ZoomIn
+            | Command::ZoomOut
+            | Command::ZoomReset
+            | Command::OpenSettings
+            | Command::SetEngineLimits(_)
+            | Command::ExportNotes
+            | Command::ExportProgress
+            | Command::ImportProgress
+            | Command::DismissNotice(_) => true,
+            Command::LoadCode { run: Some(_), .. } | Command::CheckPrediction { .. } | Command::CheckExercise { .. } => {
+                self.can_run
+            }
+            Command::LoadCode { run: None, .. } | Command::OpenLessonFolder | Command::ShowBuiltInLessons => true,
             Command::RestartInterpreter
             | Command::GoToStep(_)
             | Command::ShowTab(_)

@@ -13,7 +13,11 @@ pub mod lesson;
 pub mod menu;
 pub mod model;
 pub mod modules;
+pub mod notes;
+pub mod notices;
 pub mod output;
+pub mod progress;
+pub mod settings;
 pub mod stack;
 pub mod status;
 pub mod theme;
@@ -30,10 +34,12 @@ pub enum Tab {
     Stack,
     Heap,
     Modules,
+    Notes,
+    Progress,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Output, Tab::Stack, Tab::Heap, Tab::Modules];
+    pub const ALL: [Tab; 6] = [Tab::Output, Tab::Stack, Tab::Heap, Tab::Modules, Tab::Notes, Tab::Progress];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -41,6 +47,8 @@ impl Tab {
             Tab::Stack => "Stack",
             Tab::Heap => "Heap",
             Tab::Modules => "Modules",
+            Tab::Notes => "Notes",
+            Tab::Progress => "Progress",
         }
     }
 
@@ -51,6 +59,8 @@ impl Tab {
             Tab::Stack => "Stack panel",
             Tab::Heap => "Heap panel",
             Tab::Modules => "Modules panel",
+            Tab::Notes => "Notes panel",
+            Tab::Progress => "Progress panel",
         }
     }
 }

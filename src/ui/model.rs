@@ -61,6 +61,8 @@ pub struct Model {
     unfinished_runs: u32,
     /// Of those, the ones older than the current run: their late events are dropped.
     stale_runs: u32,
+    /// The first step recorded on each line of this run (for "step through from line N").
+    first_step_of_line: HashMap<u32, u64>,
 }
 
 impl Default for Model {
@@ -83,6 +85,7 @@ impl Default for Model {
             notice: None,
             unfinished_runs: 0,
             stale_runs: 0,
+            first_step_of_line: HashMap::new(),
         }
     }
 }
@@ -106,6 +109,7 @@ impl Model {
         self.snapshot_generation += 1;
         self.output_generation += 1;
         self.short_ids = ShortIds::default();
+        self.first_step_of_line.clear();
         self.end = None;
         self.waiting_prompt = None;
         self.notice = None;
@@ -128,6 +132,8 @@ impl Model {
                             self.short_ids.note(*id);
                         }
                     }
+                    let index = self.trace.len().saturating_sub(1);
+                    self.first_step_of_line.entry(delta.line).or_insert(index);
                     if !delta.stdout.is_empty() || !delta.stderr.is_empty() {
                         self.output_generation += 1;
                     }
@@ -247,6 +253,16 @@ impl Model {
     /// Whether any run was started since the window opened.
     pub fn has_run(&self) -> bool {
         self.run_id > 0
+    }
+
+    /// Counts runs: changes when a run starts, so a run's end can be matched with who started it.
+    pub fn run_id(&self) -> u64 {
+        self.run_id
+    }
+
+    /// The first step of this run on `line` (1-based) of the program, if it got there.
+    pub fn first_step_on_line(&self, line: u32) -> Option<u64> {
+        self.first_step_of_line.get(&line).copied()
     }
 
     pub fn is_busy(&self) -> bool {

@@ -23,11 +23,62 @@ pub mod space {
     /// Left of the code, for line numbers.
     pub const GUTTER_PAD: f32 = 10.0;
     /// Width of the lesson pane at start.
-    pub const LESSON_WIDTH: f32 = 300.0;
+    pub const LESSON_WIDTH: f32 = 380.0;
     /// Width of the panel area (Output, Stack, Heap, Modules) at start.
     pub const INSPECTOR_WIDTH: f32 = 470.0;
     /// Width of the step slider.
     pub const SLIDER_WIDTH: f32 = 260.0;
+    /// The notes editor and its preview sit side by side from this width on, one above the other below it.
+    pub const NOTES_SIDE_BY_SIDE_WIDTH: f32 = 620.0;
+    /// Tallest the notice area (saving problems, imports) grows before it scrolls.
+    pub const NOTICES_MAX_HEIGHT: f32 = 150.0;
+    /// Width of the coloured bar left of a notice.
+    pub const NOTICE_BAR: f32 = 4.0;
+    /// Inside a lesson's code boxes.
+    pub const LESSON_CODE_MARGIN: i8 = 6;
+    /// Inside a lesson's example, predict and exercise frames.
+    pub const LESSON_BLOCK_MARGIN: i8 = 8;
+    /// Height of an example's chart.
+    pub const LESSON_PLOT_HEIGHT: f32 = 200.0;
+    /// A prediction and the real output sit side by side from this width on.
+    pub const LESSON_SIDE_BY_SIDE_WIDTH: f32 = 420.0;
+    /// Tallest the lesson's section menu grows before it scrolls.
+    pub const LESSON_MENU_HEIGHT: f32 = 600.0;
+}
+
+/// Zoom (View menu: Zoom in, Zoom out, Actual size), saved in the settings. Zooming in is also the
+/// presenter setting: every size in this file scales with it.
+pub mod zoom {
+    use crate::store::ZOOM_FACTOR_RANGE;
+
+    pub const DEFAULT: f32 = 1.0;
+    /// One Zoom in or Zoom out.
+    pub const STEP: f32 = 0.1;
+
+    /// A usable factor: inside the range the settings file accepts, `DEFAULT` for nonsense.
+    pub fn clamp(factor: f32) -> f32 {
+        if factor.is_finite() { factor.clamp(*ZOOM_FACTOR_RANGE.start(), *ZOOM_FACTOR_RANGE.end()) } else { DEFAULT }
+    }
+
+    pub fn larger(factor: f32) -> f32 {
+        clamp(round(factor + STEP))
+    }
+
+    pub fn smaller(factor: f32) -> f32 {
+        clamp(round(factor - STEP))
+    }
+
+    /// To the step, so repeated zooming never drifts (1.1 + 0.1 - 0.1 is exactly 1.1).
+    fn round(factor: f32) -> f32 {
+        (factor / STEP).round() * STEP
+    }
+}
+
+/// Applies a zoom factor. egui's own zoom keys are switched off, so the command table's (which save
+/// the zoom) are the only ones.
+pub fn set_zoom(ctx: &egui::Context, factor: f32) {
+    ctx.options_mut(|options| options.zoom_with_keyboard = false);
+    ctx.set_zoom_factor(zoom::clamp(factor));
 }
 
 /// Characters of a repr shown in a row before it is cut with `...`.
