@@ -161,7 +161,14 @@ impl PyxrayApp {
         if let Some(text) = folder_notice {
             app.notices.push(Level::Warning, text);
         }
+        // The lesson pane shows the ticks earned in earlier sessions, and the lesson left off at.
+        app.lesson.restore_progress(app.store.progress.get());
         if let Some(left_off) = left_off {
+            for command in app.lesson.open_lesson(left_off.lesson_id.as_str(), 0) {
+                if let Command::Lesson(event) = command {
+                    app.record_lesson_event(event);
+                }
+            }
             app.continue_from(left_off);
         }
         app.collect_store_warnings();
@@ -618,6 +625,9 @@ impl PyxrayApp {
             )
         }));
         self.collect_store_warnings();
+        if result.is_ok() {
+            self.lesson.restore_progress(self.store.progress.get());
+        }
         result
     }
 

@@ -50,11 +50,22 @@ pub enum Command {
     DismissNotice(Option<u64>),
     /// Put code from a lesson into the editor (Load, Load starter); with `run`, also run it (Run, Step
     /// through) and hand the run's end back to the lesson pane.
-    LoadCode { code: String, run: Option<LessonRun> },
+    LoadCode {
+        code: String,
+        run: Option<LessonRun>,
+    },
     /// Load a predict block's code into the editor and run it; its output goes back to the lesson pane.
-    CheckPrediction { lesson: String, index: usize, code: String },
+    CheckPrediction {
+        lesson: String,
+        index: usize,
+        code: String,
+    },
     /// Run the editor's code followed by an exercise's check; the outcome goes back to the lesson pane.
-    CheckExercise { lesson: String, exercise: String, check: String },
+    CheckExercise {
+        lesson: String,
+        exercise: String,
+        check: String,
+    },
     /// Folder dialog for a teacher's lessons; the folder goes through `PyxrayApp::open_lesson_folder`.
     OpenLessonFolder,
     ShowBuiltInLessons,
@@ -66,10 +77,23 @@ pub enum Command {
 pub enum LessonRun {
     /// `index` among the lesson's examples; Step through shows the first step on `start_line`
     /// (or step 0) when the run ends.
-    Example { lesson: String, index: usize, timeout_ms: u64, step_through: bool, start_line: Option<u32> },
-    Predict { lesson: String, index: usize },
+    Example {
+        lesson: String,
+        index: usize,
+        timeout_ms: u64,
+        step_through: bool,
+        start_line: Option<u32>,
+    },
+    Predict {
+        lesson: String,
+        index: usize,
+    },
     /// `code`: the learner's code that ran before the check.
-    Exercise { lesson: String, exercise: String, code: String },
+    Exercise {
+        lesson: String,
+        exercise: String,
+        code: String,
+    },
 }
 
 /// What the Notes panel asks for. The note shown is the open lesson's.
@@ -412,9 +436,9 @@ impl CommandStates {
             | Command::ExportProgress
             | Command::ImportProgress
             | Command::DismissNotice(_) => true,
-            Command::LoadCode { run: Some(_), .. } | Command::CheckPrediction { .. } | Command::CheckExercise { .. } => {
-                self.can_run
-            }
+            Command::LoadCode { run: Some(_), .. }
+            | Command::CheckPrediction { .. }
+            | Command::CheckExercise { .. } => self.can_run,
             Command::LoadCode { run: None, .. } | Command::OpenLessonFolder | Command::ShowBuiltInLessons => true,
             Command::RestartInterpreter
             | Command::GoToStep(_)
