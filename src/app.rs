@@ -102,6 +102,8 @@ pub struct PyxrayApp {
     last_run_code: Option<String>,
     /// From "where you left off": the step to show once this code has run again.
     restore_step: Option<(String, u64)>,
+    /// The lesson and section last saved as "where you left off".
+    saved_position: Option<(String, usize)>,
     /// The pane layout as last saved in the settings.
     saved_layout: PaneLayout,
     /// A close was held back because saving failed; the next close goes ahead.
@@ -139,6 +141,7 @@ impl PyxrayApp {
             queued: Vec::new(),
             last_run_code: None,
             restore_step: None,
+            saved_position: None,
             close_anyway: false,
             engine,
             model: Model::new(),
@@ -164,7 +167,9 @@ impl PyxrayApp {
         // The lesson pane shows the ticks earned in earlier sessions, and the lesson left off at.
         app.lesson.restore_progress(app.store.progress.get());
         if let Some(left_off) = left_off {
-            for command in app.lesson.open_lesson(left_off.lesson_id.as_str(), 0) {
+            let section = left_off.scroll_offset.max(0.0) as usize;
+            app.saved_position = Some((left_off.lesson_id.as_str().to_owned(), section));
+            for command in app.lesson.open_lesson(left_off.lesson_id.as_str(), section) {
                 if let Command::Lesson(event) = command {
                     app.record_lesson_event(event);
                 }
@@ -236,6 +241,7 @@ impl PyxrayApp {
                 ui.scope_builder(builder, |ui| commands.extend(self.lesson.ui(ui, &states)));
             });
             lesson_width = Some(shown.response.rect.width());
+            self.save_lesson_position();
         }
         let inspector_size = self.saved_layout.inspector_width.unwrap_or(space::INSPECTOR_WIDTH);
         let inspector_panel = Panel::right("inspector").resizable(true).default_size(inspector_size).min_size(280.0);
@@ -416,6 +422,13 @@ impl PyxrayApp {
     pub fn open_lesson_folder(&mut self, dir: &Path) {
         self.lesson.load_folder(dir);
         self.lesson_shown = true;
+    }
+
+    /// Opens a lesson at a section, as the table of contents does (tests and start-up use it).
+    pub fn open_lesson_at(&mut self, id: &str, section: usize) {
+        for command in self.lesson.open_lesson(id, section) {
+            self.queue_command(command);
+        }
     }
 
     pub fn lesson_pane(&self) -> &LessonPane {
@@ -698,6 +711,20 @@ impl PyxrayApp {
         if self.store.settings.get().zoom_factor != factor {
             self.store.settings.edit(Instant::now()).zoom_factor = factor;
         }
+    }
+
+    /// The lesson pane shows one section at a time, so the learner's place in a lesson is its section;
+    /// it is kept as the left-off scroll offset, and saved only when it changes.
+    fn save_lesson_position(&mut self) {
+        let Some((lesson, section)) = self.lesson.current_position() else { return };
+        // Wait for the lesson's `Visited` to make it the open one, so the position is saved for it.
+        if self.open_lesson.as_ref().map(LessonId::as_str) != Some(lesson)
+            || self.saved_position.as_ref().is_some_and(|(l, s)| l == lesson && *s == section)
+        {
+            return;
+        }
+        self.saved_position = Some((lesson.to_owned(), section));
+        self.set_lesson_scroll_offset(section as f32);
     }
 
     /// At start-up: the code from last time back in the editor, and its step shown once it runs again.

@@ -432,3 +432,19 @@ fn a_note_changed_elsewhere_keeps_both_versions_and_says_so() {
     assert!(app(&harness).notices().is_empty());
     assert!(!has_text(&harness, "Notes panel", &where_it_went));
 }
+
+#[test]
+fn the_lesson_and_section_left_off_at_reopen_after_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let mut harness = window(dir.path());
+        app_mut(&mut harness).open_lesson_at("names-and-references", 2);
+        harness.step();
+        harness.step();
+        assert_eq!(app(&harness).lesson_pane().current_section(), Some(2));
+        app_mut(&mut harness).flush_store().expect("progress saved");
+    }
+    let harness = window(dir.path());
+    assert_eq!(app(&harness).open_lesson(), Some("names-and-references"));
+    assert_eq!(app(&harness).lesson_pane().current_section(), Some(2), "the section left off at");
+}

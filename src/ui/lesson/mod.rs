@@ -140,6 +140,14 @@ impl LessonPane {
         }
     }
 
+    /// The lesson and section shown, if a lesson is open.
+    pub fn current_position(&self) -> Option<(&str, usize)> {
+        match &self.view {
+            View::Lesson { id, section } => Some((id.as_str(), *section)),
+            View::Contents => None,
+        }
+    }
+
     /// The index of the section shown, if a lesson is open.
     pub fn current_section(&self) -> Option<usize> {
         match &self.view {
