@@ -10,6 +10,7 @@ pub mod commands;
 pub mod editor;
 pub mod heap;
 pub mod lesson;
+pub mod markdown;
 pub mod menu;
 pub mod model;
 pub mod modules;

@@ -10,9 +10,9 @@ use egui::text::{CCursor, CCursorRange};
 use egui::{ComboBox, Frame, Margin, RichText, ScrollArea, TextEdit, TextStyle, TextWrapMode, Ui};
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 use egui_extras::syntax_highlighting::{self, CodeTheme};
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use super::commands::{self, Command, CommandStates, NoteCommand};
+use super::markdown::MarkdownPiece as Piece;
 use super::model::Model;
 use super::notices::Notice;
 use super::progress::LessonSummary;
@@ -70,18 +70,6 @@ pub struct NotesPanel {
     preview: CommonMarkCache,
     /// The note the preview was split from, and its pieces; split again only when the note changes.
     pieces: Option<(String, Vec<Piece>)>,
-}
-
-/// A piece of the preview. Top-level code blocks are drawn by pyxray (highlighted, and without
-/// egui_commonmark's copy icon, a glyph pyxray's fonts do not have); the rest is Markdown.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Piece {
-    /// A byte range of the note.
-    Prose(std::ops::Range<usize>),
-    Code {
-        language: String,
-        code: String,
-    },
 }
 
 impl NotesPanel {
@@ -233,46 +221,7 @@ fn header(ui: &mut Ui, view: &NotesView<'_>, palette: Palette, commands: &mut Ve
 
 /// The note as prose and top-level code blocks, in order.
 fn split_for_preview(text: &str) -> Vec<Piece> {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let mut pieces = Vec::new();
-    let mut prose_start = 0;
-    let mut depth = 0usize;
-    let mut code: Option<(usize, String, String)> = None;
-    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
-        match event {
-            Event::Start(Tag::CodeBlock(kind)) if depth == 0 => {
-                let language = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or_default().to_owned(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((range.start, language, String::new()));
-                depth += 1;
-            }
-            Event::Text(content) if depth == 1 => {
-                if let Some((_, _, body)) = &mut code {
-                    body.push_str(&content);
-                }
-            }
-            Event::End(TagEnd::CodeBlock) if depth == 1 => {
-                depth = 0;
-                if let Some((start, language, body)) = code.take() {
-                    if !text[prose_start..start].trim().is_empty() {
-                        pieces.push(Piece::Prose(prose_start..start));
-                    }
-                    let body = body.strip_suffix('\n').unwrap_or(&body).to_owned();
-                    pieces.push(Piece::Code { language, code: body });
-                    prose_start = range.end;
-                }
-            }
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    if !text[prose_start..].trim().is_empty() {
-        pieces.push(Piece::Prose(prose_start..text.len()));
-    }
-    pieces
+    super::markdown::split_code_blocks(text)
 }
 
 /// A code block of the preview: highlighted Python (or plain text), scrolling sideways when long.

@@ -2,9 +2,8 @@
 //! section as a list of blocks (prose for the Markdown viewer, plain code blocks drawn by the pane
 //! with cached highlighting, and the interactive blocks with their index in the lesson).
 
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
-
 use crate::lessons::{Example, Exercise, Lesson, Part, Predict};
+use crate::ui::markdown::{MarkdownPiece, split_code_blocks as split_markdown};
 
 /// What the pane draws for one lesson.
 pub struct RenderedLesson {
@@ -87,58 +86,15 @@ impl RenderedLesson {
     }
 }
 
-/// Splits Markdown into prose and the top-level code blocks in it (code inside lists or quotes stays
-/// with the prose). Blank prose between blocks is dropped.
+/// Splits Markdown into prose and the top-level code blocks in it (see `ui::markdown`).
 pub fn split_code_blocks(markdown: &str) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let mut depth = 0usize;
-    let mut prose_start = 0;
-    // (start of the block in `markdown`, language, code so far)
-    let mut code: Option<(usize, String, String)> = None;
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_DEFINITION_LIST;
-    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
-        match event {
-            Event::Start(Tag::CodeBlock(kind)) if depth == 0 => {
-                let language = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or_default().to_owned(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((range.start, language, String::new()));
-                depth += 1;
-            }
-            Event::Text(text) if depth == 1 && code.is_some() => {
-                if let Some((_, _, so_far)) = code.as_mut() {
-                    so_far.push_str(&text);
-                }
-            }
-            Event::Start(_) => depth += 1,
-            Event::End(_) => {
-                depth = depth.saturating_sub(1);
-                if depth == 0
-                    && let Some((start, language, text)) = code.take()
-                {
-                    push_prose(&mut blocks, markdown.get(prose_start..start).unwrap_or_default());
-                    let text = text.strip_suffix('\n').unwrap_or(&text).to_owned();
-                    blocks.push(Block::Code { code: text, language });
-                    prose_start = range.end;
-                }
-            }
-            _ => {}
-        }
-    }
-    push_prose(&mut blocks, markdown.get(prose_start..).unwrap_or_default());
-    blocks
-}
-
-fn push_prose(blocks: &mut Vec<Block>, text: &str) {
-    let text = text.trim();
-    if !text.is_empty() {
-        blocks.push(Block::Prose(text.to_owned()));
-    }
+    split_markdown(markdown)
+        .into_iter()
+        .map(|piece| match piece {
+            MarkdownPiece::Prose(range) => Block::Prose(markdown[range].trim().to_owned()),
+            MarkdownPiece::Code { language, code } => Block::Code { code, language },
+        })
+        .collect()
 }
 
 #[cfg(test)]
