@@ -2,70 +2,19 @@
 //! table of contents, load and run examples, answer predictions, check exercises, search, and load a
 //! teacher's folder. Headless (kittest's plain `Harness`); each test starts its own Python worker.
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use pyxray::app::PyxrayApp;
 use pyxray::lessons::Catalog;
 use pyxray::ui::commands::LessonEvent;
 
-type App = Option<PyxrayApp>;
+mod gui_support;
+
+use gui_support::*;
 
 const NAMES: &str = "names-and-references";
 const NAMES_TITLE: &str = "Variables don't store values";
-
-fn harness() -> Harness<'static, App> {
-    // Notes, progress and settings go to a folder of this test's own (removed with the harness).
-    let data_dir = tempfile::tempdir().expect("a temporary data folder");
-    let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_ui_state(
-        move |ui, app: &mut App| {
-            let app = app.get_or_insert_with(|| {
-                let exe = PathBuf::from(env!("CARGO_BIN_EXE_pyxray"));
-                PyxrayApp::new(exe, ui.ctx(), Some(data_dir.path().to_path_buf()))
-            });
-            app.show(ui);
-        },
-        None,
-    );
-    wait_for(&mut harness, "the worker to be ready", |h| status_has(h, "worker: ready"));
-    harness
-}
-
-fn app<'h>(harness: &'h Harness<'_, App>) -> &'h PyxrayApp {
-    harness.state().as_ref().expect("the app is created in the first frame")
-}
-
-/// Steps the ui (with short sleeps, so the worker gets on) until `done` holds.
-fn wait_for(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&Harness<'_, App>) -> bool) {
-    let timeout = Duration::from_secs(30);
-    let deadline = Instant::now() + timeout;
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Every label's text under the node named `container`.
-fn texts_in(harness: &Harness<'_, App>, container: &str) -> Vec<String> {
-    let Some(node) = harness.query_by_label(container) else { return Vec::new() };
-    node.query_all(egui_kittest::kittest::By::new().predicate(|_| true))
-        .filter_map(|n| n.accesskit_node().label().or_else(|| n.accesskit_node().value()))
-        .collect()
-}
-
-fn has_text(harness: &Harness<'_, App>, container: &str, text: &str) -> bool {
-    texts_in(harness, container).iter().any(|t| t.contains(text))
-}
-
-fn status_has(harness: &Harness<'_, App>, text: &str) -> bool {
-    has_text(harness, "Status bar", text)
-}
 
 fn output_text(harness: &Harness<'_, App>) -> String {
     texts_in(harness, "Output panel").join("\n")
@@ -416,4 +365,9 @@ fn searching_keeps_the_pane_its_width() {
     settle(&mut harness);
     assert!(has_text(&harness, "Lesson", "7 matches"));
     assert!((pane_right_edge(&harness) - before).abs() < 1.0, "{before} -> {}", pane_right_edge(&harness));
+}
+
+/// Steps the ui until `done` holds (30 s at most).
+fn wait_for(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&Harness<'_, App>) -> bool) {
+    gui_support::wait_for(harness, what, Duration::from_secs(30), done);
 }

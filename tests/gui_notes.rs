@@ -4,72 +4,20 @@
 //! app and building a new one on the same folder. Headless: kittest's plain `Harness`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use pyxray::app::PyxrayApp;
 use pyxray::store::{EngineLimitsSettings, LessonId, Theme};
 use pyxray::ui::Tab;
 use pyxray::ui::commands::{Command, EngineLimitsChange, LessonEvent};
 
-type App = Option<PyxrayApp>;
+mod gui_support;
 
-/// The window on the data folder `dir`; the app is built in the first frame.
-fn window(dir: &Path) -> Harness<'static, App> {
-    let dir = dir.to_path_buf();
-    let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_ui_state(
-        move |ui, app: &mut App| {
-            let app = app.get_or_insert_with(|| {
-                PyxrayApp::new(PathBuf::from(env!("CARGO_BIN_EXE_pyxray")), ui.ctx(), Some(dir.clone()))
-            });
-            app.show(ui);
-        },
-        None,
-    );
-    harness.step();
-    harness
-}
-
-fn app<'h>(harness: &'h Harness<'_, App>) -> &'h PyxrayApp {
-    harness.state().as_ref().expect("the app is created in the first frame")
-}
-
-fn app_mut<'h>(harness: &'h mut Harness<'_, App>) -> &'h mut PyxrayApp {
-    harness.state_mut().as_mut().expect("the app is created in the first frame")
-}
-
-/// Steps the ui (with short sleeps, so time passes and the worker gets on) until `done` holds.
-fn wait_for(harness: &mut Harness<'_, App>, what: &str, timeout: Duration, done: impl Fn(&Harness<'_, App>) -> bool) {
-    let deadline = Instant::now() + timeout;
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Every label's text under the node named `container`.
-fn texts_in(harness: &Harness<'_, App>, container: &str) -> Vec<String> {
-    let Some(node) = harness.query_by_label(container) else { return Vec::new() };
-    node.query_all(egui_kittest::kittest::By::new().predicate(|_| true))
-        .filter_map(|n| n.accesskit_node().label().or_else(|| n.accesskit_node().value()))
-        .collect()
-}
-
-fn has_text(harness: &Harness<'_, App>, container: &str, text: &str) -> bool {
-    texts_in(harness, container).iter().any(|t| t.contains(text))
-}
-
-fn status_has(harness: &Harness<'_, App>, text: &str) -> bool {
-    has_text(harness, "Status bar", text)
-}
+use gui_support::*;
 
 /// Presses a command's shortcut, then lets the frame apply it and settle.
 fn press(harness: &mut Harness<'_, App>, key: Key) {

@@ -2,62 +2,16 @@
 //! type into the editor, press the toolbar's buttons, read the panels. Headless: kittest's plain
 //! `Harness`, no renderer. Each test starts its own Python worker.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use pyxray::app::PyxrayApp;
 
-type App = Option<PyxrayApp>;
+mod gui_support;
 
-fn harness() -> Harness<'static, App> {
-    // Notes, progress and settings go to a folder of this test's own (removed with the harness).
-    let data_dir = tempfile::tempdir().expect("a temporary data folder");
-    let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_ui_state(
-        move |ui, app: &mut App| {
-            let app = app.get_or_insert_with(|| {
-                let exe = PathBuf::from(env!("CARGO_BIN_EXE_pyxray"));
-                PyxrayApp::new(exe, ui.ctx(), Some(data_dir.path().to_path_buf()))
-            });
-            app.show(ui);
-        },
-        None,
-    );
-    wait_for(&mut harness, "the worker to be ready", Duration::from_secs(20), |h| status_has(h, "worker: ready"));
-    harness
-}
-
-fn app<'h>(harness: &'h Harness<'_, App>) -> &'h PyxrayApp {
-    harness.state().as_ref().expect("the app is created in the first frame")
-}
-
-/// Steps the ui (with short sleeps, so the worker gets on) until `done` holds.
-fn wait_for(harness: &mut Harness<'_, App>, what: &str, timeout: Duration, done: impl Fn(&Harness<'_, App>) -> bool) {
-    let deadline = Instant::now() + timeout;
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Every label's text under the node named `container`.
-fn texts_in(harness: &Harness<'_, App>, container: &str) -> Vec<String> {
-    let Some(node) = harness.query_by_label(container) else { return Vec::new() };
-    node.query_all(egui_kittest::kittest::By::new().predicate(|_| true))
-        .filter_map(|n| n.accesskit_node().label().or_else(|| n.accesskit_node().value()))
-        .collect()
-}
-
-fn status_has(harness: &Harness<'_, App>, text: &str) -> bool {
-    texts_in(harness, "Status bar").iter().any(|t| t.contains(text))
-}
+use gui_support::*;
 
 fn click_toolbar(harness: &mut Harness<'_, App>, label: &str) {
     harness.get_by_label("Toolbar").get_by_label(label).click();
