@@ -55,18 +55,6 @@ fn wait_until_ready(harness: &mut Harness<'_, App>) {
     wait_for(harness, "the worker to be ready", Duration::from_secs(20), |h| status_has(h, "worker: ready"));
 }
 
-/// Replaces the editor's text by typing.
-fn type_program(harness: &mut Harness<'_, App>, program: &str) {
-    harness.get_by_label("Code editor").click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.step();
-    harness.get_by_label("Code editor").type_text(program);
-    harness.step();
-    harness.run_ok();
-    assert_eq!(app(harness).code(), program);
-}
-
 fn run_and_wait(harness: &mut Harness<'_, App>, outcome: &str) {
     harness.get_by_label("Toolbar").get_by_label("Run").click();
     harness.step();

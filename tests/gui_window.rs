@@ -18,18 +18,6 @@ fn click_toolbar(harness: &mut Harness<'_, App>, label: &str) {
     harness.step();
 }
 
-/// Replaces the editor's text by typing, as a person would: click, select all, type.
-fn type_program(harness: &mut Harness<'_, App>, program: &str) {
-    harness.get_by_label("Code editor").click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.step();
-    harness.get_by_label("Code editor").type_text(program);
-    harness.step();
-    harness.run_ok();
-    assert_eq!(app(harness).code(), program);
-}
-
 fn run_and_wait(harness: &mut Harness<'_, App>, outcome: &str) {
     click_toolbar(harness, "Run");
     wait_for(harness, outcome, Duration::from_secs(20), |h| !app(h).model().is_recording() && status_has(h, outcome));

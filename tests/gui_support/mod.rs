@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use pyxray::app::PyxrayApp;
@@ -80,4 +81,16 @@ pub fn has_text(harness: &Harness<'_, App>, container: &str, text: &str) -> bool
 
 pub fn status_has(harness: &Harness<'_, App>, text: &str) -> bool {
     has_text(harness, "Status bar", text)
+}
+
+/// Replaces the editor's text by typing, as a person would: click, select all, type.
+pub fn type_program(harness: &mut Harness<'_, App>, program: &str) {
+    harness.get_by_label("Code editor").click();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.step();
+    harness.get_by_label("Code editor").type_text(program);
+    harness.step();
+    harness.run_ok();
+    assert_eq!(app(harness).code(), program);
 }

@@ -20,17 +20,24 @@ pub fn code_view(ui: &mut Ui, id_salt: impl egui::AsIdSalt, code: &str, language
         syntax_highlighting::highlight(ui.ctx(), ui.style(), &code_theme, code, language)
     };
     job.wrap.max_width = f32::INFINITY;
+    code_frame(ui, |ui| {
+        // A bar of its own below the code, rather than one floating over the last line.
+        ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
+        ScrollArea::horizontal().id_salt(id_salt).auto_shrink([false, true]).show(ui, |ui| {
+            ui.add(Label::new(job).wrap_mode(TextWrapMode::Extend).selectable(true));
+        });
+    });
+}
+
+/// The full-width dark frame that code and program output sit in.
+pub fn code_frame(ui: &mut Ui, add: impl FnOnce(&mut Ui)) {
     Frame::new()
         .fill(ui.visuals().extreme_bg_color)
         .inner_margin(Margin::same(space::LESSON_CODE_MARGIN))
         .corner_radius(4.0)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            // A bar of its own below the code, rather than one floating over the last line.
-            ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
-            ScrollArea::horizontal().id_salt(id_salt).auto_shrink([false, true]).show(ui, |ui| {
-                ui.add(Label::new(job).wrap_mode(TextWrapMode::Extend).selectable(true));
-            });
+            add(ui);
         });
 }
 

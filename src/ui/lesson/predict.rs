@@ -1,10 +1,10 @@
 //! A `predict` block: the code, the learner's answer (typed, or picked from `choices`), Check my
 //! prediction, and the verdict with the real output next to the answer.
 
-use egui::{Frame, Margin, RichText, TextEdit, Ui};
+use egui::{RichText, TextEdit, Ui};
 
 use super::Waiting;
-use super::code::{block_frame, block_title, code_view, verdict_line};
+use super::code::{block_frame, block_title, code_frame, code_view, verdict_line};
 use super::page::Env;
 use super::state::{PredictState, Verdict};
 use crate::lessons::Predict;
@@ -111,13 +111,8 @@ fn output_box(ui: &mut Ui, title: &str, text: &str) {
         } else {
             RichText::new(shown).font(theme::code_font()).color(Palette::of(ui).stdout)
         };
-        Frame::new()
-            .fill(ui.visuals().extreme_bg_color)
-            .inner_margin(Margin::same(space::LESSON_CODE_MARGIN))
-            .corner_radius(4.0)
-            .show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                ui.add(egui::Label::new(body).wrap()).on_hover_text(title);
-            });
+        code_frame(ui, |ui| {
+            ui.add(egui::Label::new(body).wrap()).on_hover_text(title);
+        });
     });
 }
