@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
-use egui::{CentralPanel, Panel, RichText, UiBuilder};
+use egui::{CentralPanel, Panel, UiBuilder};
 
 use crate::engine::{Engine, RunRequest, WorkerState};
 // The lesson pane's runs.
@@ -18,7 +18,9 @@ use crate::lessons;
 use crate::trace::Stream;
 use crate::ui::commands::LessonRun;
 use crate::ui::commands::{self, Command, CommandStates};
+use crate::ui::bytecode::BytecodePanel;
 use crate::ui::editor::EditorPanel;
+use crate::ui::files::GuardedAction;
 use crate::ui::heap::HeapPanel;
 use crate::ui::lesson::LessonPane;
 use crate::ui::menu::MenuBar;
@@ -27,9 +29,9 @@ use crate::ui::modules::ModulesPanel;
 use crate::ui::output::OutputPanel;
 use crate::ui::stack::StackPanel;
 use crate::ui::status::StatusBar;
-use crate::ui::theme::{self, space};
+use crate::ui::theme;
 use crate::ui::toolbar::Toolbar;
-use crate::ui::{Tab, commands::spec_of};
+use crate::ui::Pane;
 // Notes, progress and settings: the store and its panels.
 use crate::lessons::Catalog;
 use crate::store::{AUTOSAVE_DELAY, ImportSummary, LeftOff, LessonId, Store, StoreError, StorePaths, Theme};
@@ -37,7 +39,11 @@ use crate::ui::commands::{EngineLimitsChange, LessonEvent, NoteCommand};
 use crate::ui::notes::{self, NotesPanel, NotesView, SaveState};
 use crate::ui::notices::{self, Level, NoticeArea};
 use crate::ui::progress::{self, LessonSummary, ProgressPanel};
-use crate::ui::settings::{self, PaneLayout, SettingsView, SettingsWindow};
+use crate::ui::settings::{self, SettingsView, SettingsWindow};
+use crate::ui::playback::Playback;
+use crate::ui::workspace::{PaneContents, Workspace};
+
+mod program;
 
 /// Longest time one frame spends taking events from the engine; the rest wait for the next frame.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
@@ -73,8 +79,10 @@ pub fn run_gui(data_dir: Option<PathBuf>) -> i32 {
 pub struct PyxrayApp {
     engine: Engine,
     model: Model,
-    tab: Tab,
-    lesson_shown: bool,
+    /// The pane brought forward last (by a command, or by the app, e.g. Output when input is wanted).
+    tab: Pane,
+    /// The panes as tiles: where each one is, which are closed.
+    workspace: Workspace,
     dark_mode: bool,
     theme_installed: bool,
     menu: MenuBar,
@@ -86,6 +94,7 @@ pub struct PyxrayApp {
     stack: StackPanel,
     heap: HeapPanel,
     modules: ModulesPanel,
+    bytecode: BytecodePanel,
     /// Notes, progress and settings on disk (autosaved by `tick`, flushed on close).
     store: Store,
     /// The catalogue's lessons (ids, titles, what they contain), for notes and progress.
@@ -105,11 +114,17 @@ pub struct PyxrayApp {
     /// The lesson and section last saved as "where you left off".
     saved_position: Option<(String, usize)>,
     /// The pane layout as last saved in the settings.
-    saved_layout: PaneLayout,
+    saved_layout: Option<serde_json::Value>,
+    /// Playing the recorded steps one after another.
+    playback: Playback,
+    /// The layout changed and is not saved yet.
+    layout_changed: bool,
     /// A close was held back because saving failed; the next close goes ahead.
     close_anyway: bool,
     /// A run the lesson pane asked for (with the model's `run_id` of it): its end goes back to the pane.
     pending_lesson_run: Option<(u64, LessonRun)>,
+    /// The editor's program: its file, the unsaved-changes question, live mode (`app/program.rs`).
+    program: program::ProgramSession,
 }
 
 impl PyxrayApp {
@@ -122,7 +137,9 @@ impl PyxrayApp {
         let (store, folder_notice) = open_store(data_dir);
         let saved = store.settings.get();
         let (dark_mode, zoom_factor) = (saved.theme == Theme::Dark, saved.zoom_factor);
-        let layout = PaneLayout::from_settings(saved.pane_layout.as_ref());
+        let workspace = Workspace::from_saved(saved.pane_layout.as_ref());
+        let saved_layout = saved.pane_layout.clone();
+        let recent_files = saved.recent_files.clone();
         let lessons = progress::lesson_summaries(&Catalog::embedded());
         let left_off = store.progress.get().left_off.clone();
         let open_lesson = left_off
@@ -143,23 +160,27 @@ impl PyxrayApp {
             restore_step: None,
             saved_position: None,
             close_anyway: false,
+            layout_changed: false,
+            playback: Playback::default(),
             engine,
             model: Model::new(),
-            tab: layout.tab().unwrap_or(Tab::Output),
-            lesson_shown: layout.lesson_shown.unwrap_or(true),
-            saved_layout: layout,
+            tab: Pane::Output,
+            workspace,
+            saved_layout,
             dark_mode,
             theme_installed: false,
-            menu: MenuBar,
+            menu: MenuBar { recent_files },
             toolbar: Toolbar,
             status: StatusBar,
             lesson: LessonPane::default(),
             pending_lesson_run: None,
+            program: program::ProgramSession::default(),
             editor: EditorPanel::default(),
             output: OutputPanel::default(),
             stack: StackPanel::default(),
             heap: HeapPanel::default(),
             modules: ModulesPanel::default(),
+            bytecode: BytecodePanel::default(),
         };
         if let Some(text) = folder_notice {
             app.notices.push(Level::Warning, text);
@@ -177,6 +198,8 @@ impl PyxrayApp {
             app.continue_from(left_off);
         }
         app.collect_store_warnings();
+        // The program shown at start (the sample, or the code from last time) has nothing unsaved.
+        app.program = program::ProgramSession::starting_with(&app.editor.code);
         app
     }
 
@@ -192,7 +215,7 @@ impl PyxrayApp {
         self.editor.code = code.into();
     }
 
-    pub fn tab(&self) -> Tab {
+    pub fn tab(&self) -> Pane {
         self.tab
     }
 
@@ -205,11 +228,17 @@ impl PyxrayApp {
         }
         self.drain_events(&ctx);
         self.restore_left_off_step();
+        self.restore_live_view();
         self.model.worker = self.engine.state();
         if self.model.python_version.is_none() {
             self.model.python_version = self.engine.python_version();
         }
+        self.advance_playback(&ctx);
         self.model.refresh();
+        if self.model.selection().is_some() {
+            // Cached: found again only when the selection or the run changes.
+            self.model.selection_changes();
+        }
 
         let mut commands = std::mem::take(&mut self.queued);
         commands.extend(commands::shortcut_commands(&ctx));
@@ -232,39 +261,18 @@ impl PyxrayApp {
                 ui.scope_builder(builder, |ui| commands.extend(self.notices.ui(ui)));
             });
         }
-        let mut lesson_width = None;
-        if self.lesson_shown {
-            let lesson_size = self.saved_layout.lesson_width.unwrap_or(space::LESSON_WIDTH);
-            let lesson_panel = Panel::left("lesson").resizable(true).default_size(lesson_size).min_size(200.0);
-            let shown = lesson_panel.show(ui, |ui| {
-                let builder = UiBuilder::new().accessibility_label("Lesson");
-                ui.scope_builder(builder, |ui| commands.extend(self.lesson.ui(ui, &states)));
-            });
-            lesson_width = Some(shown.response.rect.width());
-            self.save_lesson_position();
+        let mut workspace = std::mem::replace(&mut self.workspace, Workspace::placeholder());
+        let drawn = CentralPanel::default().show(ui, |ui| {
+            let mut panes = AppPanes { app: self, states: &states, commands: &mut commands };
+            workspace.ui(ui, &mut panes)
+        });
+        self.workspace = workspace;
+        let layout_edited = drawn.inner.edited;
+        for pane in drawn.inner.closed {
+            if self.tab == pane {
+                self.tab = Pane::Editor;
+            }
         }
-        let inspector_size = self.saved_layout.inspector_width.unwrap_or(space::INSPECTOR_WIDTH);
-        let inspector_panel = Panel::right("inspector").resizable(true).default_size(inspector_size).min_size(280.0);
-        let inspector = inspector_panel.show(ui, |ui| {
-            commands.extend(tab_bar(ui, self.tab));
-            ui.separator();
-            let builder = UiBuilder::new().accessibility_label(self.tab.panel_label());
-            ui.scope_builder(builder, |ui| {
-                let produced = match self.tab {
-                    Tab::Output => self.output.ui(ui, &self.model),
-                    Tab::Stack => self.stack.ui(ui, &self.model),
-                    Tab::Heap => self.heap.ui(ui, &self.model),
-                    Tab::Modules => self.modules.ui(ui, &self.model),
-                    Tab::Notes => self.notes_ui(ui, &states),
-                    Tab::Progress => self.progress.ui(ui, self.store.progress.get(), &self.lessons),
-                };
-                commands.extend(produced);
-            });
-        });
-        CentralPanel::default().show(ui, |ui| {
-            let builder = UiBuilder::new().accessibility_label("Editor");
-            ui.scope_builder(builder, |ui| commands.extend(self.editor.ui(ui, &self.model)));
-        });
         if self.settings.open {
             commands.extend(self.settings_ui(&ctx));
         }
@@ -276,7 +284,9 @@ impl PyxrayApp {
             self.model.refresh();
             ctx.request_repaint();
         }
-        self.keep_learner_data(&ctx, lesson_width, inspector.response.rect.width());
+        self.program_ui(&ctx);
+        self.tick_live_mode(&ctx);
+        self.keep_learner_data(&ctx, layout_edited);
         if self.model.worker == WorkerState::Running {
             // Steps keep arriving: keep the view moving even between wake-ups.
             ctx.request_repaint_after(Duration::from_millis(50));
@@ -293,7 +303,7 @@ impl PyxrayApp {
                 self.finish_lesson_run(ctx);
             }
             if !was_waiting && self.model.waiting_prompt.is_some() {
-                self.tab = Tab::Output;
+                self.show_pane(Pane::Output);
             }
             if started.elapsed() >= DRAIN_BUDGET {
                 ctx.request_repaint();
@@ -310,8 +320,14 @@ impl PyxrayApp {
             can_stop: self.model.is_busy(),
             can_step_back: len > 0 && step > 0,
             can_step_forward: len > 0 && step + 1 < len,
-            tab: self.tab,
-            lesson_shown: self.lesson_shown,
+            pane: self.tab,
+            panes_shown: self.workspace.shown(),
+            lesson_shown: self.workspace.contains(Pane::Lesson),
+            has_selection: self.model.selection().is_some(),
+            playing: self.playback.is_playing(),
+            play_speed: self.playback.speed(),
+            live_mode: self.program.live_mode(),
+            instruction_stepping: self.model.instruction_stepping,
             dark_mode: self.dark_mode,
             has_note: self.open_lesson.is_some(),
             has_output: notes::has_shown_output(&self.model),
@@ -334,8 +350,20 @@ impl PyxrayApp {
             Command::FirstStep => self.model.go_to(0),
             Command::LastStep => self.model.go_to(u64::MAX),
             Command::GoToStep(step) => self.model.go_to(step),
-            Command::ShowTab(tab) => self.tab = tab,
-            Command::ToggleLesson => self.lesson_shown = !self.lesson_shown,
+            Command::ShowPane(pane) => self.show_pane(pane),
+            Command::HidePane(pane) => {
+                self.workspace.hide(pane);
+                self.layout_changed = true;
+            }
+            Command::ToggleLesson if self.workspace.contains(Pane::Lesson) => {
+                self.workspace.hide(Pane::Lesson);
+                self.layout_changed = true;
+            }
+            Command::ToggleLesson => self.show_pane(Pane::Lesson),
+            Command::ResetLayout => {
+                self.workspace.reset();
+                self.layout_changed = true;
+            }
             Command::ToggleDarkMode => {
                 self.dark_mode = !self.dark_mode;
                 theme::install(ctx, self.dark_mode);
@@ -347,7 +375,9 @@ impl PyxrayApp {
                 self.model.waiting_prompt = None;
             }
             // Saved before closing; if that fails the window stays open (see `save_before_close`).
-            Command::Quit if self.save_before_close() => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Command::Quit if self.program_may_close() && self.save_before_close() => {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close)
+            }
             Command::Quit => {}
             Command::Lesson(event) => self.record_lesson_event(event),
             Command::ZoomIn => self.set_zoom(ctx, theme::zoom::larger(self.store.settings.get().zoom_factor)),
@@ -414,6 +444,99 @@ impl PyxrayApp {
                 }
             }
             Command::ShowBuiltInLessons => self.lesson.show_built_in(),
+            Command::StepOver => self.step_or_notice(|steps, at| steps.next_over(at), "no later step in this frame"),
+            Command::StepOverBack => {
+                self.step_or_notice(|steps, at| steps.previous_over(at), "no earlier step in this frame")
+            }
+            Command::StepOut => self.step_or_notice(|steps, at| steps.next_out(at), "this frame never returns"),
+            Command::StepOutBack => {
+                self.step_or_notice(|steps, at| steps.previous_out(at), "this frame's caller is not recorded")
+            }
+            Command::ContinueForward => {
+                let breakpoints = &self.editor.breakpoints;
+                if !self.model.go_by(|steps, at| steps.next_breakpoint(at, breakpoints)) {
+                    self.model.go_to(u64::MAX);
+                }
+            }
+            Command::ContinueBack => {
+                let breakpoints = &self.editor.breakpoints;
+                if !self.model.go_by(|steps, at| steps.previous_breakpoint(at, breakpoints)) {
+                    self.model.go_to(0);
+                }
+            }
+            Command::ToggleBreakpoint(line) => {
+                if !self.editor.breakpoints.remove(&line) {
+                    self.editor.breakpoints.insert(line);
+                }
+            }
+            Command::Select(selection) => self.model.select(selection),
+            Command::ToggleBreakpointAtCursor => self.editor.toggle_breakpoint(self.editor.cursor_line()),
+            Command::ToggleLiveMode => self.toggle_live_mode(),
+            Command::NewFile => self.request_program_action(GuardedAction::NewFile),
+            Command::OpenFile => self.request_program_action(GuardedAction::OpenFile),
+            Command::OpenRecent(path) => self.request_program_action(GuardedAction::OpenPath(path)),
+            Command::SaveFile => {
+                self.save_program(false);
+            }
+            Command::SaveFileAs => {
+                self.save_program(true);
+            }
+            Command::TogglePlay => {
+                if !self.playback.is_playing() && self.model.step() + 1 >= self.model.len() {
+                    // Playing from the end starts again from the beginning.
+                    self.model.go_to(0);
+                }
+                self.playback.toggle();
+            }
+            Command::SetPlaySpeed(speed) => self.playback.set_speed(speed),
+            Command::PreviousChange => {
+                if !self.model.go_to_change(false) {
+                    self.model.notice = Some(Notice::info("no earlier change of the selection"));
+                }
+            }
+            Command::NextChange => {
+                if !self.model.go_to_change(true) {
+                    self.model.notice = Some(Notice::info("no later change of the selection"));
+                }
+            }
+            Command::FocusFrame(frame_id) => {
+                self.heap.focus_frame(frame_id);
+                self.bytecode.focus_frame(frame_id);
+                self.show_pane(Pane::Heap);
+            }
+            Command::ExportHeapSvg => self.export_heap_with_dialog("SVG picture", "svg"),
+            Command::ExportHeapPng => self.export_heap_with_dialog("PNG picture", "png"),
+            Command::ToggleInstructionStepping => {
+                self.model.instruction_stepping = !self.model.instruction_stepping;
+                // Record the program shown again, so the toggle takes effect at once.
+                if self.model.has_run() && !self.model.is_busy() {
+                    self.start_run();
+                }
+            }
+        }
+    }
+
+    /// Takes the steps playback has due; pauses at the last step of a finished run.
+    fn advance_playback(&mut self, ctx: &egui::Context) {
+        if !self.playback.is_playing() {
+            return;
+        }
+        let due = self.playback.due(ctx.input(|input| input.time));
+        if due > 0 {
+            self.model.go_to(self.model.step().saturating_add(due));
+        }
+        let at_end = self.model.step() + 1 >= self.model.len();
+        if at_end && !self.model.is_recording() {
+            self.playback.pause();
+        } else {
+            ctx.request_repaint_after(Duration::from_secs_f64(self.playback.interval()));
+        }
+    }
+
+    /// Moves to the step `find` names, or says why there is none.
+    fn step_or_notice(&mut self, find: impl FnOnce(&crate::trace::steps::StepIndex, u64) -> Option<u64>, why: &str) {
+        if !self.model.go_by(find) {
+            self.model.notice = Some(Notice::info(why));
         }
     }
 
@@ -421,7 +544,7 @@ impl PyxrayApp {
     /// with the folder picked; tests call it with a path). Files that do not parse are listed there.
     pub fn open_lesson_folder(&mut self, dir: &Path) {
         self.lesson.load_folder(dir);
-        self.lesson_shown = true;
+        self.show_pane(Pane::Lesson);
     }
 
     /// Opens a lesson at a section, as the table of contents does (tests and start-up use it).
@@ -448,6 +571,8 @@ impl PyxrayApp {
             interactive: matches!(run, LessonRun::Example { .. }),
             trace: true,
             script_dir: None,
+            // Predictions and exercise checks are judged on their output: they run line by line.
+            instruction_steps: self.model.instruction_stepping && matches!(run, LessonRun::Example { .. }),
         };
         match self.engine.run(request) {
             Ok(()) => {
@@ -492,42 +617,63 @@ impl PyxrayApp {
     }
 
     fn start_run(&mut self) {
+        self.start_editor_run(true);
+    }
+
+    /// Runs the editor's program; with `interactive`, `input()` asks the learner (live mode's runs
+    /// get end-of-file instead). True if the run started.
+    fn start_editor_run(&mut self, interactive: bool) -> bool {
         let request = RunRequest {
             code: self.editor.code.clone(),
             filename: PROGRAM_FILENAME.to_owned(),
             limits: settings::run_limits(&self.store.settings.get().engine_limits),
             stdin: String::new(),
-            interactive: true,
+            interactive,
             trace: true,
-            script_dir: None,
+            script_dir: self.program.script_dir(),
+            instruction_steps: self.model.instruction_stepping,
         };
         match self.engine.run(request) {
             Ok(()) => {
                 self.model.begin_run();
                 self.last_run_code = Some(self.editor.code.clone());
+                true
             }
-            Err(err) => self.model.notice = Some(Notice::error(err)),
+            Err(err) => {
+                self.model.notice = Some(Notice::error(err));
+                false
+            }
         }
     }
 }
 
-/// The tabs over the panel area; their tooltips name the shortcut from the command table.
-fn tab_bar(ui: &mut egui::Ui, current: Tab) -> Vec<Command> {
-    let mut commands = Vec::new();
-    ui.horizontal(|ui| {
-        for tab in Tab::ALL {
-            let command = Command::ShowTab(tab);
-            let label = RichText::new(tab.label()).strong();
-            let mut response = ui.selectable_label(current == tab, label);
-            if let Some(spec) = spec_of(&command) {
-                response = response.on_hover_text(commands::tooltip(ui.ctx(), spec));
+/// The app's panels, drawn into the workspace's panes.
+struct AppPanes<'a> {
+    app: &'a mut PyxrayApp,
+    states: &'a CommandStates,
+    commands: &'a mut Vec<Command>,
+}
+
+impl PaneContents for AppPanes<'_> {
+    fn pane_ui(&mut self, ui: &mut egui::Ui, pane: Pane) {
+        let app = &mut *self.app;
+        let produced = match pane {
+            Pane::Lesson => {
+                let produced = app.lesson.ui(ui, self.states);
+                app.save_lesson_position();
+                produced
             }
-            if response.clicked() {
-                commands.push(command);
-            }
-        }
-    });
-    commands
+            Pane::Editor => app.editor.ui(ui, &app.model),
+            Pane::Output => app.output.ui(ui, &app.model),
+            Pane::Stack => app.stack.ui(ui, &app.model),
+            Pane::Heap => app.heap.ui(ui, &app.model),
+            Pane::Modules => app.modules.ui(ui, &app.model),
+            Pane::Bytecode => app.bytecode.ui(ui, &app.model),
+            Pane::Notes => app.notes_ui(ui, self.states),
+            Pane::Progress => app.progress.ui(ui, app.store.progress.get(), &app.lessons),
+        };
+        self.commands.extend(produced);
+    }
 }
 
 impl eframe::App for PyxrayApp {
@@ -610,6 +756,26 @@ impl PyxrayApp {
         self.dark_mode
     }
 
+    /// File > Export heap diagram: a save dialog, then `export_heap_to`.
+    fn export_heap_with_dialog(&mut self, kind: &str, extension: &str) {
+        let name = format!("pyxray-step-{}.{extension}", self.model.step() + 1);
+        let dialog = rfd::FileDialog::new()
+            .set_title("Export the heap diagram")
+            .add_filter(kind, &[extension])
+            .set_file_name(name);
+        if let Some(path) = dialog.save_file() {
+            let _ = self.export_heap_to(&path);
+        }
+    }
+
+    /// The heap diagram of the step shown, as on screen, to an `.svg` or `.png` file (by the
+    /// extension). The outcome is also shown as a notice.
+    pub fn export_heap_to(&mut self, path: &Path) -> Result<(), String> {
+        let result = self.heap.export_to(&self.model, path, self.dark_mode);
+        self.report(result.clone().map(|()| format!("The heap diagram was exported to {}.", path.display())));
+        result
+    }
+
     /// File > Export notes as Markdown…, after the dialog. The outcome is also shown as a notice.
     pub fn export_notes_to(&mut self, path: &Path) -> Result<(), String> {
         let result = notes::export_notes(&mut self.store.notes, &self.lessons, path).map_err(|error| error.to_string());
@@ -689,7 +855,7 @@ impl PyxrayApp {
             },
             NoteCommand::ShowLesson(lesson) => {
                 if self.set_open_lesson(&lesson) {
-                    self.tab = Tab::Notes;
+                    self.show_pane(Pane::Notes);
                 }
             }
             NoteCommand::AddCode => self.add_to_note(&notes::fenced_block("python", &self.editor.code)),
@@ -702,7 +868,7 @@ impl PyxrayApp {
         let Some(lesson) = self.open_lesson.clone() else { return };
         let text = self.notes.insert(&lesson, self.store.notes.text(&lesson), block);
         self.store.notes.set_text(&lesson, &text, Instant::now());
-        self.tab = Tab::Notes;
+        self.show_pane(Pane::Notes);
     }
 
     fn set_zoom(&mut self, ctx: &egui::Context, factor: f32) {
@@ -757,13 +923,16 @@ impl PyxrayApp {
 
     /// Once a frame, after the commands: save what is due, remember where the learner is, show the
     /// store's warnings, and save before the window closes.
-    fn keep_learner_data(&mut self, ctx: &egui::Context, lesson_width: Option<f32>, inspector_width: f32) {
+    fn keep_learner_data(&mut self, ctx: &egui::Context, layout_edited: bool) {
         let now = Instant::now();
         self.remember_left_off(now);
-        self.remember_layout(ctx, lesson_width, inspector_width, now);
+        self.layout_changed |= layout_edited;
+        self.remember_layout(ctx, now);
         self.store.tick(now);
         self.collect_store_warnings();
-        if ctx.input(|input| input.viewport().close_requested()) && !self.save_before_close() {
+        if ctx.input(|input| input.viewport().close_requested())
+            && !(self.program_may_close() && self.save_before_close())
+        {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
         }
         if self.store.has_unsaved_changes() {
@@ -800,21 +969,25 @@ impl PyxrayApp {
         self.store.progress.update(now, |progress| progress.set_left_off(left_off));
     }
 
-    /// Saves the pane widths, the lesson pane's visibility and the tab when they change (not while
-    /// a pane is being dragged).
-    fn remember_layout(&mut self, ctx: &egui::Context, lesson_width: Option<f32>, inspector_width: f32, now: Instant) {
-        if ctx.input(|input| input.pointer.any_down()) {
+    /// Saves the pane layout after it changed (not while a pane is being dragged).
+    fn remember_layout(&mut self, ctx: &egui::Context, now: Instant) {
+        if !self.layout_changed || ctx.input(|input| input.pointer.any_down()) {
             return;
         }
-        let layout = PaneLayout {
-            lesson_width: lesson_width.map(f32::round).or(self.saved_layout.lesson_width),
-            inspector_width: Some(inspector_width.round()),
-            lesson_shown: Some(self.lesson_shown),
-            tab: Some(self.tab.label().to_owned()),
-        };
+        self.layout_changed = false;
+        let layout = self.workspace.to_value();
         if layout != self.saved_layout {
-            self.store.settings.edit(now).pane_layout = layout.to_value();
+            self.store.settings.edit(now).pane_layout = layout.clone();
             self.saved_layout = layout;
+        }
+    }
+
+    /// Brings a pane forward (back into the layout if it was closed).
+    fn show_pane(&mut self, pane: Pane) {
+        self.tab = pane;
+        if !self.workspace.is_visible(pane) {
+            self.workspace.show(pane);
+            self.layout_changed = true;
         }
     }
 

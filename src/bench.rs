@@ -24,6 +24,7 @@ fn request(code: &str, trace: bool, limits: Limits) -> RunRequest {
         interactive: false,
         trace,
         script_dir: None,
+        instruction_steps: false,
     }
 }
 

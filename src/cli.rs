@@ -47,6 +47,12 @@ pub enum Command {
         /// Text for input() (default: none, so input() gets EOF).
         #[arg(long)]
         stdin: Option<PathBuf>,
+        /// Memory the program may use, in MB (0: no limit).
+        #[arg(long, value_name = "MB", default_value_t = Limits::default().memory_limit_mb)]
+        memory_limit: u64,
+        /// One step per bytecode instruction (`instruction` events) instead of one per line.
+        #[arg(long)]
+        instructions: bool,
     },
     /// Lesson tools.
     Lessons {
@@ -55,6 +61,33 @@ pub enum Command {
     },
     /// Measure the engine's speed and memory (ratios, side by side).
     Bench,
+    /// Draw the heap diagram of one step of a program, as SVG or PNG (chosen by the extension of --out).
+    Render {
+        program: PathBuf,
+        /// The step to draw, counted from 1 as the window's "step N of M" counts.
+        #[arg(long)]
+        step: u64,
+        /// Where to write the diagram: a .svg or .png file.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = Limits::default().max_steps)]
+        max_steps: u64,
+        /// Wall-clock limit in seconds.
+        #[arg(long, default_value_t = Limits::default().time_limit_secs)]
+        timeout: f64,
+        /// Children recorded per container.
+        #[arg(long, default_value_t = Limits::default().max_container_items)]
+        max_items: u32,
+        /// Draw ints, strings and other values as objects of their own (shows their sharing).
+        #[arg(long)]
+        show_every_object: bool,
+        /// Add refcount and size badges to every object.
+        #[arg(long)]
+        badges: bool,
+        /// Use the dark theme's colours (default: light).
+        #[arg(long)]
+        dark: bool,
+    },
     /// Run a program (untraced) in the worker: its output, then its outcome.
     Run {
         program: PathBuf,
@@ -78,15 +111,26 @@ pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Engine) => crate::engine::worker::worker_main(),
-        Some(Command::Trace { program, max_steps, timeout, out, max_items, max_objects, stdin }) => {
+        Some(Command::Trace {
+            program,
+            max_steps,
+            timeout,
+            out,
+            max_items,
+            max_objects,
+            stdin,
+            memory_limit,
+            instructions,
+        }) => {
             let limits = Limits {
                 max_steps,
                 time_limit_secs: timeout,
                 max_container_items: max_items,
                 max_objects,
+                memory_limit_mb: memory_limit,
                 ..Limits::default()
             };
-            report(trace_command(&program, limits, out.as_deref(), stdin.as_deref()))
+            report(trace_command(&program, limits, instructions, out.as_deref(), stdin.as_deref()))
         }
         Some(Command::Run { program, timeout, stdin }) => {
             let limits = Limits { time_limit_secs: timeout, ..Limits::default() };
@@ -96,6 +140,22 @@ pub fn main() -> i32 {
             report(crate::lesson_check::run(dir.as_deref()))
         }
         Some(Command::Bench) => report(crate::bench::run()),
+        Some(Command::Render {
+            program,
+            step,
+            out,
+            max_steps,
+            timeout,
+            max_items,
+            show_every_object,
+            badges,
+            dark,
+        }) => {
+            let limits =
+                Limits { max_steps, time_limit_secs: timeout, max_container_items: max_items, ..Limits::default() };
+            let options = crate::ui::heap::ViewOptions { show_every_object, badges };
+            report(render_command(&program, step, &out, limits, options, dark))
+        }
         None if cli.version => {
             println!("{}", version_line());
             0
@@ -147,6 +207,7 @@ fn read_program(program: &Path) -> Result<(String, RunRequest), String> {
         interactive: false,
         trace: true,
         script_dir: absolute.parent().map(|dir| dir.display().to_string()),
+        instruction_steps: false,
     };
     Ok((code, request))
 }
@@ -176,9 +237,16 @@ pub fn run_to_end(
     }
 }
 
-fn trace_command(program: &Path, limits: Limits, out: Option<&Path>, stdin: Option<&Path>) -> Result<i32, String> {
+fn trace_command(
+    program: &Path,
+    limits: Limits,
+    instructions: bool,
+    out: Option<&Path>,
+    stdin: Option<&Path>,
+) -> Result<i32, String> {
     let (_, mut request) = read_program(program)?;
     request.limits = limits;
+    request.instruction_steps = instructions;
     request.stdin = read_stdin_file(stdin)?;
     let engine = Engine::start(Engine::current_exe(), None);
     let python = wait_ready(&engine)?;
@@ -295,4 +363,41 @@ pub fn record(engine: &Engine, request: RunRequest) -> Result<TraceStore, String
     }
     store.set_end(end);
     Ok(store)
+}
+
+/// `pyxray render`: records the program, then draws step `step` (1-based) with the Heap panel's layout.
+fn render_command(
+    program: &Path,
+    step: u64,
+    out: &Path,
+    limits: Limits,
+    options: crate::ui::heap::ViewOptions,
+    dark: bool,
+) -> Result<i32, String> {
+    use crate::ui::heap::{diagram_of_step, export};
+    export::Format::of(out)?;
+    if step == 0 {
+        return Err("steps are counted from 1 (as in the window's \"step N of M\"); use --step 1 for the first".into());
+    }
+    let (_, mut request) = read_program(program)?;
+    request.limits = limits;
+    let engine = Engine::start(Engine::current_exe(), None);
+    wait_ready(&engine)?;
+    let mut store = record(&engine, request)?;
+    let steps = store.len();
+    let ended = store.end().map(crate::ui::model::describe_end).unwrap_or_else(|| "unknown".into());
+    if step > steps {
+        return Err(format!(
+            "step {step} is out of range: {} recorded {steps} step{} (it ended: {ended})",
+            program.display(),
+            if steps == 1 { "" } else { "s" }
+        ));
+    }
+    if store.end().is_some_and(|end| end.outcome != Outcome::Finished) {
+        eprintln!("pyxray: the program did not finish ({ended}); drawing step {step} of its partial trace");
+    }
+    let diagram = diagram_of_step(&mut store, step - 1, options)?;
+    export::write_diagram(out, &diagram, &crate::ui::theme::DiagramPalette::for_dark_mode(dark))?;
+    eprintln!("pyxray: wrote step {step} of {steps} to {}", out.display());
+    Ok(0)
 }

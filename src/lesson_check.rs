@@ -39,6 +39,7 @@ impl CodeRunner for EngineRunner {
             interactive: false,
             trace: true,
             script_dir: None,
+            instruction_steps: false,
         };
         match crate::cli::record(&self.engine, request) {
             Ok(store) => {

@@ -47,9 +47,9 @@ fn click_containing(harness: &mut Harness<'_, App>, container: &str, label: &str
 
 /// From the table of contents: the lesson, back to the contents, then the section's link under it.
 fn open_section(harness: &mut Harness<'_, App>, lesson_title: &str, section_title: &str) {
-    click_containing(harness, "Lesson", lesson_title);
-    click_in(harness, "Lesson", "All lessons");
-    click_in(harness, "Lesson", section_title);
+    click_containing(harness, "Lesson panel", lesson_title);
+    click_in(harness, "Lesson panel", "All lessons");
+    click_in(harness, "Lesson panel", section_title);
 }
 
 /// Where the lesson pane's content ends on the right: the search field (and the button that clears
@@ -74,13 +74,13 @@ fn wait_idle(harness: &mut Harness<'_, App>, what: &str) {
 #[test]
 fn a_lesson_opens_from_the_contents_and_its_example_loads_and_runs() {
     let mut harness = harness();
-    assert!(has_text(&harness, "Lesson", "Lessons"), "the contents show first");
-    click_containing(&mut harness, "Lesson", NAMES_TITLE);
+    assert!(has_text(&harness, "Lesson panel", "Lessons"), "the contents show first");
+    click_containing(&mut harness, "Lesson panel", NAMES_TITLE);
     assert_eq!(app(&harness).lesson_pane().current_lesson(), Some(NAMES));
     assert_eq!(events(&harness), vec![LessonEvent::Visited { lesson: NAMES.into() }]);
-    assert!(has_text(&harness, "Lesson", "Goals of this lesson"));
+    assert!(has_text(&harness, "Lesson panel", "Goals of this lesson"));
 
-    click_containing(&mut harness, "Lesson", "Next: Two names, one object");
+    click_containing(&mut harness, "Lesson panel", "Next: Two names, one object");
     assert_eq!(app(&harness).lesson_pane().current_section(), Some(1));
     let catalog = Catalog::embedded();
     let example = catalog.lesson(NAMES).and_then(|l| l.examples().next()).map(|e| e.code.clone()).unwrap_or_default();
@@ -186,10 +186,10 @@ fn search_finds_a_lesson_and_opens_it_at_the_section() {
     settle(&mut harness);
     harness.get_by_label("Search lessons").type_text("deepcopy");
     settle(&mut harness);
-    assert!(has_text(&harness, "Lesson", "matches"), "{:?}", texts_in(&harness, "Lesson"));
+    assert!(has_text(&harness, "Lesson panel", "matches"), "{:?}", texts_in(&harness, "Lesson panel"));
     let hit = "Variables don't store values, Shallow and deep copies";
     let first_hit =
-        harness.get_by_label("Lesson").get_all_by_label_contains(hit).next().map(|node| node.rect().center());
+        harness.get_by_label("Lesson panel").get_all_by_label_contains(hit).next().map(|node| node.rect().center());
     let position = first_hit.expect("a hit in the lesson on copies");
     harness.event(egui::Event::PointerMoved(position));
     for pressed in [true, false] {
@@ -199,7 +199,7 @@ fn search_finds_a_lesson_and_opens_it_at_the_section() {
     settle(&mut harness);
     assert_eq!(app(&harness).lesson_pane().current_lesson(), Some(NAMES));
     assert_eq!(app(&harness).lesson_pane().current_section(), Some(5));
-    assert!(has_text(&harness, "Lesson", "Shallow and deep copies"));
+    assert!(has_text(&harness, "Lesson panel", "Shallow and deep copies"));
 }
 
 #[test]
@@ -208,17 +208,17 @@ fn every_section_of_every_built_in_lesson_renders() {
     let catalog = Catalog::embedded();
     let edge = pane_right_edge(&harness);
     for lesson in &catalog.lessons {
-        click_containing(&mut harness, "Lesson", &lesson.title);
+        click_containing(&mut harness, "Lesson panel", &lesson.title);
         assert_eq!(app(&harness).lesson_pane().current_lesson(), Some(lesson.id.as_str()));
         for (index, section) in lesson.sections.iter().enumerate() {
             assert_eq!(app(&harness).lesson_pane().current_section(), Some(index), "{}", lesson.id);
-            assert!(has_text(&harness, "Lesson", &section.title), "{}: {}", lesson.id, section.title);
+            assert!(has_text(&harness, "Lesson panel", &section.title), "{}: {}", lesson.id, section.title);
             let now = pane_right_edge(&harness);
             // Prose is egui_commonmark's: a word of inline code that cannot wrap may stick out a pixel or two.
             assert!(now <= edge + 3.0, "{}: {} widens the pane from {edge} to {now}", lesson.id, section.title);
             match lesson.sections.get(index + 1) {
-                Some(next) => click_containing(&mut harness, "Lesson", &format!("Next: {}", next.title)),
-                None => click_in(&mut harness, "Lesson", "Back to all lessons"),
+                Some(next) => click_containing(&mut harness, "Lesson panel", &format!("Next: {}", next.title)),
+                None => click_in(&mut harness, "Lesson panel", "Back to all lessons"),
             }
         }
     }
@@ -305,12 +305,12 @@ fn a_teacher_folder_loads_its_good_lessons_and_lists_the_broken_ones() {
 
     let errors = texts_in(&harness, "Lesson files that did not load");
     assert!(errors.iter().any(|t| t.starts_with("bad.md: line 10: ")), "{errors:?}");
-    assert!(has_text(&harness, "Lesson", "A teacher's lesson"));
-    assert!(!has_text(&harness, "Lesson", NAMES_TITLE), "only the folder's lessons are listed");
+    assert!(has_text(&harness, "Lesson panel", "A teacher's lesson"));
+    assert!(!has_text(&harness, "Lesson panel", NAMES_TITLE), "only the folder's lessons are listed");
 
     // Step through starts at the example's `start` line.
-    click_containing(&mut harness, "Lesson", "A teacher's lesson");
-    click_containing(&mut harness, "Lesson", "Next: Stepping");
+    click_containing(&mut harness, "Lesson panel", "A teacher's lesson");
+    click_containing(&mut harness, "Lesson panel", "Next: Stepping");
     click_in(&mut harness, "Example 1", "Step through");
     wait_idle(&mut harness, "the example to run");
     let model = app(&harness).model();
@@ -334,23 +334,23 @@ fn a_teacher_folder_loads_its_good_lessons_and_lists_the_broken_ones() {
     wait_for(&mut harness, "the verdict", |h| has_text(h, "Prediction 1", "Right!"));
     wait_idle(&mut harness, "the prediction's run to end");
     assert!(!events(&harness).iter().any(|e| matches!(e, LessonEvent::Completed { .. })));
-    click_containing(&mut harness, "Lesson", "Next: Practice");
+    click_containing(&mut harness, "Lesson panel", "Next: Practice");
     click_in(&mut harness, "Exercise double", "Show solution");
     click_in(&mut harness, "Exercise double", "Yes, show the solution");
     click_in(&mut harness, "Exercise double", "Load solution");
     click_in(&mut harness, "Exercise double", "Check");
     wait_for(&mut harness, "the check to pass", |h| has_text(h, "Exercise double", "Passed"));
     assert!(events(&harness).contains(&LessonEvent::Completed { lesson: "teacher-lesson".into() }));
-    click_in(&mut harness, "Lesson", "All lessons");
+    click_in(&mut harness, "Lesson panel", "All lessons");
     assert!(
-        harness.get_by_label("Lesson").query_by_label_contains("A teacher's lesson, 5 minutes, completed").is_some(),
+        harness.get_by_label("Lesson panel").query_by_label_contains("A teacher's lesson, 5 minutes, completed").is_some(),
         "the contents tick the lesson"
     );
 
     // And back to the built-in course.
-    click_in(&mut harness, "Lesson", "Back to built-in lessons");
+    click_in(&mut harness, "Lesson panel", "Back to built-in lessons");
     settle(&mut harness);
-    assert!(has_text(&harness, "Lesson", NAMES_TITLE));
+    assert!(has_text(&harness, "Lesson panel", NAMES_TITLE));
     assert!(harness.query_by_label("Lesson files that did not load").is_none());
 }
 
@@ -363,7 +363,7 @@ fn searching_keeps_the_pane_its_width() {
     harness.get_by_label("Search lessons").type_text("deepcopy");
     settle(&mut harness);
     settle(&mut harness);
-    assert!(has_text(&harness, "Lesson", "7 matches"));
+    assert!(has_text(&harness, "Lesson panel", "7 matches"));
     assert!((pane_right_edge(&harness) - before).abs() < 1.0, "{before} -> {}", pane_right_edge(&harness));
 }
 

@@ -12,7 +12,7 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use pyxray::store::{EngineLimitsSettings, LessonId, Theme};
-use pyxray::ui::Tab;
+use pyxray::ui::Pane;
 use pyxray::ui::commands::{Command, EngineLimitsChange, LessonEvent};
 
 mod gui_support;
@@ -35,12 +35,12 @@ fn command(harness: &mut Harness<'_, App>, command: Command) {
 
 fn show_notes(harness: &mut Harness<'_, App>) {
     press(harness, Key::Num5);
-    assert_eq!(app(harness).tab(), Tab::Notes);
+    assert_eq!(app(harness).tab(), Pane::Notes);
 }
 
 fn show_progress(harness: &mut Harness<'_, App>) {
     press(harness, Key::Num6);
-    assert_eq!(app(harness).tab(), Tab::Progress);
+    assert_eq!(app(harness).tab(), Pane::Progress);
 }
 
 fn note_editor_text(harness: &Harness<'_, App>) -> String {
@@ -53,13 +53,6 @@ fn open_lesson(harness: &Harness<'_, App>) -> LessonId {
 
 fn wait_until_ready(harness: &mut Harness<'_, App>) {
     wait_for(harness, "the worker to be ready", Duration::from_secs(20), |h| status_has(h, "worker: ready"));
-}
-
-fn run_and_wait(harness: &mut Harness<'_, App>, outcome: &str) {
-    harness.get_by_label("Toolbar").get_by_label("Run").click();
-    harness.step();
-    wait_for(harness, outcome, Duration::from_secs(20), |h| !app(h).model().is_recording() && status_has(h, outcome));
-    harness.run();
 }
 
 fn files_named(dir: &Path, prefix: &str) -> Vec<String> {
@@ -122,7 +115,7 @@ fn add_code_and_add_output_put_fenced_blocks_into_the_note() {
     assert_eq!(note_editor_text(&harness), expected);
 
     run_and_wait(&mut harness, "finished");
-    assert_eq!(app(&harness).tab(), Tab::Notes);
+    assert_eq!(app(&harness).tab(), Pane::Notes);
     harness.get_by_label("Add output to notes").click();
     harness.step();
     harness.run();

@@ -44,7 +44,8 @@ impl OutputStream {
             return Err(PyTypeError::new_err(format!("write() argument must be str, not {type_name}")));
         };
         let chars = text.len()?;
-        if !self.buffers.write(self.stream, &text.to_string_lossy()) {
+        // Strict, as CPython's UTF-8 stdout is: a lone surrogate raises UnicodeEncodeError.
+        if !self.buffers.write(self.stream, text.to_str()?) {
             return Err(abort_error(py));
         }
         Ok(chars)

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::protocol::{self, Incoming, PROTOCOL_VERSION, Request, Response, RunRequest};
-use crate::trace::{Outcome, RunEnd, Stream};
+use crate::trace::{Disassembly, Outcome, RunEnd, Stream};
 
 /// How long a run may ignore Stop or its time limit before its worker is killed.
 const GRACE: Duration = Duration::from_millis(500);
@@ -25,6 +25,8 @@ pub enum EngineEvent {
     Ready {
         python_version: String,
     },
+    /// The program's code objects, disassembled; arrives before the run's first step.
+    Bytecode(Box<Disassembly>),
     /// One recorded step, still encoded (see `TraceStore::push_encoded`).
     Step(Vec<u8>),
     Output {
@@ -274,14 +276,23 @@ impl Shared {
 
 fn kill_worker(state: &mut State) {
     if let Some(worker) = state.worker.take() {
-        // The worker leads its own process group, which holds any processes the program started.
-        // SAFETY: signalling a process group we created.
-        unsafe {
-            libc::kill(-worker.pid, libc::SIGKILL);
-            libc::kill(worker.pid, libc::SIGKILL);
-        }
+        kill_worker_tree(worker.pid);
     }
     state.ready = false;
+}
+
+/// Kills the worker and everything the program started: its process group, and descendants that
+/// left the group (`setsid`), found through the worker before it dies (it is their subreaper).
+fn kill_worker_tree(pid: i32) {
+    // SAFETY: signalling the worker we started, its process group, and its descendants.
+    unsafe {
+        libc::kill(pid, libc::SIGSTOP);
+    }
+    super::reaper::kill_descendants(pid);
+    unsafe {
+        libc::kill(-pid, libc::SIGKILL);
+        libc::kill(pid, libc::SIGKILL);
+    }
 }
 
 fn spawn_worker(shared: &Arc<Shared>) {
@@ -351,6 +362,7 @@ fn read_worker(
                     }
                     shared.emit(EngineEvent::Ready { python_version });
                 }
+                Response::Bytecode(disassembly) => shared.emit(EngineEvent::Bytecode(Box::new(disassembly))),
                 Response::Output { stream, text } => shared.emit(EngineEvent::Output { stream, text }),
                 Response::WaitingForInput { prompt } => {
                     if let Some(run) = shared.lock().run.as_mut() {
@@ -366,10 +378,19 @@ fn read_worker(
                         }
                     }
                     shared.emit(EngineEvent::Finished(end));
+                    if replace_reason.is_some() {
+                        break;
+                    }
                 }
                 Response::NeedsRestart { reason } => {
+                    // Comes just before the end of the run that damaged the worker: report that
+                    // end, then replace the worker. Until then it is not ready for another run.
                     replace_reason = Some(reason);
-                    break;
+                    let mut state = shared.lock();
+                    state.ready = false;
+                    if state.run.as_ref().is_none_or(|run| run.generation != generation) {
+                        break;
+                    }
                 }
             },
             Ok(None) => break,
@@ -379,10 +400,18 @@ fn read_worker(
             }
         }
     }
+    // Whatever ended the stream, nothing of this worker may outlive it: it may have exited on its own
+    // (a Shutdown, `os._exit`, a crash) leaving processes the program started. It is not reaped
+    // yet, so its pid and group id cannot have been reused.
+    let worker_pid = child.id() as i32;
+    super::reaper::kill_descendants(worker_pid);
+    // SAFETY: killing the process group of the worker this thread owns.
+    unsafe {
+        libc::kill(-worker_pid, libc::SIGKILL);
+    }
     if replace_reason.is_some() {
-        // SAFETY: killing the process group of the worker this thread owns.
         unsafe {
-            libc::kill(-(child.id() as i32), libc::SIGKILL);
+            libc::kill(worker_pid, libc::SIGKILL);
         }
     }
     let status = child.wait();

@@ -16,6 +16,8 @@ const CO_ITERABLE_COROUTINE: i64 = 0x100;
 const CO_ASYNC_GENERATOR: i64 = 0x200;
 
 pub struct CodeInfo {
+    /// `id()` of the code object (what `trace::Frame::code` and `trace::CodeObject::id` hold).
+    pub id: u64,
     pub function: String,
     pub kind: FrameKind,
     /// Module and class bodies keep their names in a dict; optimized code in fast locals.
@@ -87,24 +89,29 @@ unsafe fn describe_code(code: *mut ffi::PyObject) -> CodeInfo {
         }
         ffi::PyErr_Clear();
         let optimized = flags & CO_OPTIMIZED != 0;
-        let kind = if flags & CO_ASYNC_GENERATOR != 0 {
-            FrameKind::AsyncGenerator
-        } else if flags & (CO_COROUTINE | CO_ITERABLE_COROUTINE) != 0 {
-            FrameKind::Coroutine
-        } else if flags & CO_GENERATOR != 0 {
-            FrameKind::Generator
-        } else if name == "<module>" {
-            FrameKind::Module
-        } else if name == "<lambda>" {
-            FrameKind::Lambda
-        } else if matches!(name.as_str(), "<listcomp>" | "<dictcomp>" | "<setcomp>") {
-            FrameKind::Comprehension
-        } else if !optimized {
-            FrameKind::Class
-        } else {
-            FrameKind::Function
-        };
-        CodeInfo { function, kind, optimized, has_cells }
+        let kind = kind_of_code(&name, flags);
+        CodeInfo { id: code as u64, function, kind, optimized, has_cells }
+    }
+}
+
+/// What kind of frame runs a code object, from its `co_name` and `co_flags`.
+pub fn kind_of_code(name: &str, flags: i64) -> FrameKind {
+    if flags & CO_ASYNC_GENERATOR != 0 {
+        FrameKind::AsyncGenerator
+    } else if flags & (CO_COROUTINE | CO_ITERABLE_COROUTINE) != 0 {
+        FrameKind::Coroutine
+    } else if flags & CO_GENERATOR != 0 {
+        FrameKind::Generator
+    } else if name == "<module>" {
+        FrameKind::Module
+    } else if name == "<lambda>" {
+        FrameKind::Lambda
+    } else if matches!(name, "<listcomp>" | "<dictcomp>" | "<setcomp>") {
+        FrameKind::Comprehension
+    } else if flags & CO_OPTIMIZED == 0 {
+        FrameKind::Class
+    } else {
+        FrameKind::Function
     }
 }
 
@@ -251,7 +258,7 @@ pub unsafe fn namespace_of(frame: *mut ffi::PyFrameObject, info: &CodeInfo) -> O
     }
 }
 
-unsafe fn dict_version_of(dict: *mut ffi::PyObject) -> Option<u64> {
+pub unsafe fn dict_version_of(dict: *mut ffi::PyObject) -> Option<u64> {
     #[cfg(not(Py_3_14))]
     unsafe {
         Some(dict_version(dict))
@@ -261,6 +268,78 @@ unsafe fn dict_version_of(dict: *mut ffi::PyObject) -> Option<u64> {
         let _ = dict;
         None
     }
+}
+
+/// One entry of a module or class namespace as last read, noise included, so that at the next step
+/// an unchanged entry costs two pointer comparisons instead of a name check.
+#[derive(Clone, Copy)]
+pub struct NamespaceEntry {
+    key: usize,
+    value: usize,
+    noise: bool,
+}
+
+/// Re-reads a namespace dict against the entries of the last read. When the same names are there in
+/// the same order (the common case: a step rebinds names, it seldom adds or deletes them), pushes
+/// the rebound names to `rebound` as `(position among the names shown, new value)`, updates
+/// `entries` and returns true. Returns false when names came, went or moved in or out of the noise:
+/// the caller then reads the namespace afresh with `read_namespace`.
+///
+/// # Safety
+/// GIL held; `dict` is a live dict.
+pub unsafe fn rebound_in_namespace(
+    dict: *mut ffi::PyObject,
+    entries: &mut [NamespaceEntry],
+    rebound: &mut Vec<(usize, usize)>,
+) -> bool {
+    unsafe {
+        let mut position: ffi::Py_ssize_t = 0;
+        let mut key: *mut ffi::PyObject = std::ptr::null_mut();
+        let mut value: *mut ffi::PyObject = std::ptr::null_mut();
+        let mut seen = 0;
+        let mut shown = 0;
+        while ffi::PyDict_Next(dict, &mut position, &mut key, &mut value) != 0 {
+            let Some(entry) = entries.get_mut(seen) else { return false };
+            if entry.key != key as usize {
+                return false;
+            }
+            seen += 1;
+            if entry.value != value as usize {
+                if is_noise(key, value) != entry.noise {
+                    return false;
+                }
+                entry.value = value as usize;
+                if !entry.noise {
+                    rebound.push((shown, value as usize));
+                }
+            }
+            shown += usize::from(!entry.noise);
+        }
+        seen == entries.len()
+    }
+}
+
+/// Reads a namespace dict afresh: its shown names as `(name object, value)` pairs, in order, and
+/// all its entries into `entries` for `rebound_in_namespace` at the next step.
+///
+/// # Safety
+/// GIL held; `dict` is a live dict.
+pub unsafe fn read_namespace(dict: *mut ffi::PyObject, entries: &mut Vec<NamespaceEntry>) -> Vec<(usize, usize)> {
+    entries.clear();
+    let mut pairs = Vec::new();
+    unsafe {
+        let mut position: ffi::Py_ssize_t = 0;
+        let mut key: *mut ffi::PyObject = std::ptr::null_mut();
+        let mut value: *mut ffi::PyObject = std::ptr::null_mut();
+        while ffi::PyDict_Next(dict, &mut position, &mut key, &mut value) != 0 {
+            let noise = is_noise(key, value);
+            entries.push(NamespaceEntry { key: key as usize, value: value as usize, noise });
+            if !noise {
+                pairs.push((key as usize, value as usize));
+            }
+        }
+    }
+    pairs
 }
 
 unsafe fn is_noise(key: *mut ffi::PyObject, value: *mut ffi::PyObject) -> bool {

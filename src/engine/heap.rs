@@ -18,7 +18,8 @@ use super::objects::{
     runs_python, sequence_items,
 };
 use super::pyutil;
-use crate::trace::{Child, HeapObject, Key, ObjKind, ObjectChange, ObjectUpdate, Splice};
+use crate::trace::delta::wire;
+use crate::trace::{Child, HeapObject, Key, ObjKind, ObjectUpdate, Splice};
 
 mod describe;
 
@@ -55,10 +56,24 @@ struct Tracked {
     refcount: u64,
     repr: String,
     composed: bool,
+    /// The refcounts of the children as last swept (see `sweep_child_refcounts`), with their ids.
+    child_refcounts: Vec<(usize, isize)>,
 }
 
 enum Pending {
-    New { object: HeapObject, replaced: bool },
+    New {
+        object: HeapObject,
+        replaced: bool,
+    },
+    /// A new exact int that fits in 64 bits (the commonest new object by far), written without
+    /// building a `HeapObject`.
+    NewInt {
+        value: i64,
+        type_ptr: usize,
+        size: u64,
+        refcount: u64,
+        replaced: bool,
+    },
     Update(ObjectUpdate),
     Gone,
 }
@@ -69,6 +84,10 @@ pub struct HeapTracker {
     non_leaves: Vec<usize>,
     epoch: u64,
     pending: HashMap<usize, Pending>,
+    /// This step's changes sorted by id for writing (kept for its capacity).
+    sorted: Vec<(usize, Pending)>,
+    /// Children whose refcount changed since the last sweep (kept for its capacity).
+    sweep_changed: Vec<usize>,
     /// Edges removed during this step, applied after marking so an object moving between two
     /// places within a step is not reported gone and new again.
     dropped: Vec<usize>,
@@ -105,6 +124,8 @@ impl HeapTracker {
             non_leaves: Vec::new(),
             epoch: 0,
             pending: HashMap::default(),
+            sorted: Vec::new(),
+            sweep_changed: Vec::new(),
             dropped: Vec::new(),
             worklist: Vec::new(),
             getsizeof,
@@ -185,8 +206,9 @@ impl HeapTracker {
         }
     }
 
-    /// Applies dropped edges, removes what nothing reaches any more, and returns this step's changes.
-    pub fn finish_step(&mut self) -> Vec<ObjectChange> {
+    /// Applies dropped edges, removes what nothing reaches any more, and writes this step's changes
+    /// (the objects section of the step, see `StepWriter`).
+    pub fn finish_step(&mut self, out: &mut Vec<u8>) -> Result<(), postcard::Error> {
         unsafe { self.describe_deferred() };
         let mut dropped = std::mem::take(&mut self.dropped);
         for ptr in dropped.drain(..) {
@@ -213,23 +235,31 @@ impl HeapTracker {
                 }
             }
         }
-        if self.pending.is_empty() {
-            return Vec::new();
-        }
-        let mut changes: Vec<ObjectChange> = self
-            .pending
-            .drain()
-            .map(|(ptr, pending)| match pending {
-                Pending::New { object, .. } => ObjectChange::New(ptr as u64, object),
-                Pending::Update(update) => ObjectChange::Update(ptr as u64, update),
-                Pending::Gone => ObjectChange::Gone(ptr as u64),
-            })
-            .collect();
+        let mut sorted = std::mem::take(&mut self.sorted);
+        sorted.extend(self.pending.drain());
         // Sorted by id, so a recorded trace is the same whatever the hash map's order.
-        changes.sort_unstable_by_key(|change| match change {
-            ObjectChange::New(id, _) | ObjectChange::Update(id, _) | ObjectChange::Gone(id) => *id,
-        });
-        changes
+        sorted.sort_unstable_by_key(|(ptr, _)| *ptr);
+        wire::object_count(out, sorted.len());
+        let mut result = Ok(());
+        for (ptr, pending) in sorted.drain(..) {
+            let id = ptr as u64;
+            let written = match pending {
+                Pending::New { object, .. } => wire::object_new(out, id, &object),
+                Pending::NewInt { value, type_ptr, size, refcount, .. } => {
+                    let type_name = self.type_names.get(&type_ptr).map_or("int", String::as_str);
+                    wire::object_new_int(out, id, type_name, value, size, refcount);
+                    Ok(())
+                }
+                Pending::Update(update) => wire::object_update(out, id, &update),
+                Pending::Gone => {
+                    wire::object_gone(out, id);
+                    Ok(())
+                }
+            };
+            result = result.and(written);
+        }
+        self.sorted = sorted;
+        result
     }
 
     /// Refreshes a (bound) object's refcount.
@@ -254,13 +284,14 @@ impl HeapTracker {
     }
 
     fn release_leaf(&mut self, ptr: usize) {
-        let Some(tracked) = self.objects.get_mut(&ptr) else { return };
+        let Entry::Occupied(mut entry) = self.objects.entry(ptr) else { return };
+        let tracked = entry.get_mut();
         if !tracked.leaf {
             return;
         }
         tracked.in_edges = tracked.in_edges.saturating_sub(1);
         if tracked.in_edges == 0 {
-            self.objects.remove(&ptr);
+            entry.remove();
             self.note_gone(ptr);
         }
     }
@@ -276,10 +307,21 @@ impl HeapTracker {
     }
 
     fn note_gone(&mut self, ptr: usize) {
-        match self.pending.remove(&ptr) {
-            Some(Pending::New { replaced: false, .. }) => {}
-            _ => {
-                self.pending.insert(ptr, Pending::Gone);
+        match self.pending.entry(ptr) {
+            // New in this very step: it was never reported, so there is nothing to report gone.
+            Entry::Occupied(entry)
+                if matches!(
+                    entry.get(),
+                    Pending::New { replaced: false, .. } | Pending::NewInt { replaced: false, .. }
+                ) =>
+            {
+                entry.remove();
+            }
+            Entry::Occupied(mut entry) => {
+                entry.insert(Pending::Gone);
+            }
+            Entry::Vacant(entry) => {
+                entry.insert(Pending::Gone);
             }
         }
     }
@@ -287,9 +329,35 @@ impl HeapTracker {
     /// Notes one changed field of an object; a change to an object that is new in this step is
     /// folded into its `New` record.
     fn note(&mut self, ptr: usize, change: FieldChange) {
+        if let Some(Pending::NewInt { value, type_ptr, size, refcount, replaced }) = self.pending.get_mut(&ptr) {
+            match change {
+                FieldChange::Refcount(new) => {
+                    *refcount = new;
+                    return;
+                }
+                FieldChange::Size(new) => {
+                    *size = new;
+                    return;
+                }
+                // Not expected for an int; kept exact all the same, as a full object.
+                FieldChange::Repr(_) | FieldChange::Splice(_) => {
+                    let (value, type_ptr, size, refcount, replaced) = (*value, *type_ptr, *size, *refcount, *replaced);
+                    let object = HeapObject {
+                        type_name: self.type_name(type_ptr as *mut ffi::PyTypeObject),
+                        kind: ObjKind::Leaf,
+                        repr: value.to_string(),
+                        size,
+                        refcount,
+                        ..Default::default()
+                    };
+                    self.pending.insert(ptr, Pending::New { object, replaced });
+                }
+            }
+        }
         match self.pending.entry(ptr) {
             Entry::Occupied(mut entry) => match entry.get_mut() {
                 Pending::New { object, .. } => change.patch(object),
+                Pending::NewInt { .. } => {}
                 Pending::Update(update) => change.record(update),
                 Pending::Gone => {
                     let mut update = ObjectUpdate::default();
@@ -360,6 +428,7 @@ impl HeapTracker {
                     refcount,
                     repr: tracked_repr,
                     composed,
+                    child_refcounts: Vec::new(),
                 },
             );
             self.pending.insert(ptr, Pending::New { object, replaced });
@@ -528,20 +597,33 @@ impl HeapTracker {
         inner
     }
 
+    /// Refreshes the refcounts of a container's leaf children. A child whose refcount is the same as
+    /// at this container's last sweep is skipped: its recorded refcount was refreshed then (leaves
+    /// are never held by `deferred`, so the raw count is the program's own).
     unsafe fn sweep_child_refcounts(&mut self, ptr: usize) {
-        let Some(tracked) = self.objects.get(&ptr) else { return };
+        let mut changed = std::mem::take(&mut self.sweep_changed);
+        changed.clear();
+        let Some(tracked) = self.objects.get_mut(&ptr) else { return };
         if tracked.children.len() > REFCOUNT_SWEEP_LIMIT {
+            self.sweep_changed = changed;
             return;
         }
-        let leaves: Vec<usize> = tracked
-            .children
-            .iter()
-            .map(|c| c.id as usize)
-            .filter(|id| self.objects.get(id).is_some_and(|t| t.leaf))
-            .collect();
-        for leaf in leaves {
-            unsafe { self.refresh_refcount(leaf) };
+        let Tracked { children, child_refcounts, .. } = tracked;
+        child_refcounts.resize(children.len(), (0, 0));
+        for (child, last) in children.iter().zip(child_refcounts.iter_mut()) {
+            let id = child.id as usize;
+            let refcount = unsafe { ffi::Py_REFCNT(id as *mut ffi::PyObject) };
+            if *last != (id, refcount) {
+                *last = (id, refcount);
+                changed.push(id);
+            }
         }
+        for &id in &changed {
+            if self.objects.get(&id).is_some_and(|t| t.leaf) {
+                unsafe { self.refresh_refcount(id) };
+            }
+        }
+        self.sweep_changed = changed;
     }
 
     /// Reads an object's children (up to the item limit) and how many there are in all.

@@ -5,6 +5,7 @@
 pub mod client;
 pub mod protocol;
 
+mod bytecode;
 mod capture;
 mod frames;
 mod heap;
@@ -12,6 +13,7 @@ mod modules;
 mod objects;
 mod output;
 mod pyutil;
+mod reaper;
 mod runner;
 mod sink;
 mod tracer;

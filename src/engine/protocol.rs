@@ -9,9 +9,9 @@ use std::io::{self, Read, Write};
 
 use serde::{Deserialize, Serialize};
 
-use crate::trace::{RunEnd, Stream};
+use crate::trace::{Disassembly, RunEnd, Stream};
 
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 /// A frame larger than this is treated as a corrupt stream rather than allocated.
 pub const MAX_FRAME_BYTES: u32 = 256 * 1024 * 1024;
 
@@ -64,6 +64,8 @@ pub struct RunRequest {
     pub trace: bool,
     /// Put first on `sys.path` for the run (the program's folder), as `python PROGRAM.py` does.
     pub script_dir: Option<String>,
+    /// Record one step per bytecode instruction (opcode events) instead of one per line.
+    pub instruction_steps: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -92,6 +94,8 @@ pub enum Response {
     WaitingForInput {
         prompt: String,
     },
+    /// The program's code objects, disassembled before a traced run starts (before its first step).
+    Bytecode(Disassembly),
     End(RunEnd),
     /// The worker found itself unusable after the run (a thread still running, `sys.modules`
     /// emptied, ...) and should be replaced before the next one.

@@ -12,7 +12,8 @@ use pyo3::types::{PyDict, PyList, PyModule};
 use super::capture::{InputState, InputStream, OutputStream};
 use super::heap::HeapLimits;
 use super::output::OutputBuffers;
-use super::protocol::RunRequest;
+use super::bytecode;
+use super::protocol::{Response, RunRequest};
 use super::sink::Sink;
 use super::tracer::{self, RecorderConfig};
 use super::watchdog::{self, AbortReason};
@@ -59,6 +60,10 @@ fn execute_inner(py: Python<'_>, request: &RunRequest, context: &WorkerContext) 
         Ok(code) => code,
         Err(err) => return Ok(RunResult { end: syntax_error_end(py, &err), needs_restart: None }),
     };
+    if request.trace {
+        // Before the stage is set and the tracer installed: none of this is the program's.
+        context.sink.send(&Response::Bytecode(bytecode::disassemble(py, &code, &request.code)));
+    }
 
     let main = PyModule::new(py, "__main__")?;
     let globals = main.dict();
@@ -79,7 +84,12 @@ fn execute_inner(py: Python<'_>, request: &RunRequest, context: &WorkerContext) 
         repr_budget_ms: request.limits.repr_time_budget_ms.max(10),
     };
     if request.trace {
-        let config = RecorderConfig { filename: request.filename.clone(), max_steps: request.limits.max_steps, heap };
+        let config = RecorderConfig {
+            filename: request.filename.clone(),
+            max_steps: request.limits.max_steps,
+            heap,
+            instruction_steps: request.instruction_steps,
+        };
         unsafe { tracer::install(config, context.output.clone(), context.sink.clone()) };
     }
     let result = unsafe {
@@ -111,7 +121,26 @@ fn execute_inner(py: Python<'_>, request: &RunRequest, context: &WorkerContext) 
                 );
                 needs_restart = Some("a thread is still running".into());
             }
+            ThreadState::Interrupted(reason) => {
+                // The deadline or Stop arrived while waiting for the program's threads.
+                let message = match reason {
+                    AbortReason::TimeLimit => {
+                        format!("time limit: a thread was still running after {:.1} s", time_limit.as_secs_f64())
+                    }
+                    other => format!("{} while a thread was still running", other.message().trim_start_matches("pyxray: ")),
+                };
+                end = RunEnd::new(reason.outcome(), message);
+                needs_restart = Some("a thread is still running".into());
+            }
         }
+    }
+    // Processes the program started and left running end with it (see `reaper`).
+    let ended = super::reaper::end_own_descendants();
+    if ended > 0 {
+        context.output.write(
+            Stream::Stderr,
+            &format!("pyxray: ended {ended} process(es) the program started and left running\n"),
+        );
     }
     watchdog::set_run_deadline(None);
     context.sink.set_forward_output(false);
@@ -179,14 +208,20 @@ fn prepare<'py>(
     // os._exit ends the process at once: flush the recorded steps first so they are not lost.
     let os = PyModule::import(py, "os")?;
     let original_exit = os.getattr("_exit")?;
+    let worker_pid = std::process::id();
     let flushing_exit = pyo3::types::PyCFunction::new_closure(py, None, None, {
         let sink = context.sink.clone();
         let output = context.output.clone();
         let original = original_exit.clone().unbind();
         move |args, _kwargs| -> PyResult<()> {
             let py = args.py();
-            sink.send_output(&output);
-            sink.flush();
+            // In a child the program forked, the protocol and the processes are not its to touch.
+            if std::process::id() == worker_pid {
+                // The worker's death would orphan what the program started beyond reach: end it now.
+                super::reaper::end_own_descendants();
+                sink.send_output(&output);
+                sink.flush();
+            }
             original.bind(py).call1(args)?;
             Ok(())
         }
@@ -233,6 +268,7 @@ enum ThreadState {
     AllDone,
     DaemonsLeft,
     StillRunning,
+    Interrupted(AbortReason),
 }
 
 fn join_threads(py: Python<'_>, within: Duration) -> ThreadState {
@@ -254,7 +290,10 @@ fn join_threads(py: Python<'_>, within: Duration) -> ThreadState {
         Ok((0, 0)) => ThreadState::AllDone,
         Ok((0, _)) => ThreadState::DaemonsLeft,
         Ok(_) => ThreadState::StillRunning,
-        Err(_) => ThreadState::DaemonsLeft,
+        Err(_) => match watchdog::abort_reason() {
+            Some(reason) => ThreadState::Interrupted(reason),
+            None => ThreadState::DaemonsLeft,
+        },
     }
 }
 

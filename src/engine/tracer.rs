@@ -2,7 +2,8 @@
 //!
 //! Installed with `PyEval_SetTrace`, it sees exactly the call/line/return/exception events a
 //! `sys.settrace` function would, so the recorded steps are CPython's own. Only frames running the
-//! learner's file are recorded; each recorded event becomes one `StepDelta`, sent as it is made.
+//! learner's file are recorded; each recorded event becomes one step, written straight in the
+//! encoding of a `StepDelta` (see `StepWriter`) and sent as it is made.
 
 use std::cell::RefCell;
 use std::ffi::c_int;
@@ -10,14 +11,16 @@ use std::rc::Rc;
 
 use pyo3::ffi;
 
-use super::frames::{self, CodeCache, CodeInfo};
+use super::bytecode;
+use super::frames::{self, CodeCache, CodeInfo, NamespaceEntry};
 use super::heap::{HeapLimits, HeapTracker};
 use super::modules::ModuleWatch;
 use super::output::OutputBuffers;
 use super::pyutil;
 use super::sink::Sink;
 use super::watchdog::{self, AbortReason};
-use crate::trace::{Binding, Event, ExceptionInfo, Frame, FrameUpdate, StepDelta, TracebackEntry};
+use crate::trace::delta::StepWriter;
+use crate::trace::{Binding, Event, ExceptionInfo, Frame, TracebackEntry};
 
 struct LocalRec {
     key: usize,
@@ -34,6 +37,23 @@ struct FrameRec {
     dict_version: Option<u64>,
     /// Module and class bodies: the dict of their names.
     namespace: Option<usize>,
+    /// Module and class bodies: that dict's entries as last read.
+    entries: Vec<NamespaceEntry>,
+}
+
+/// How a frame's bindings changed at a step: rebound names by position in its locals (their names
+/// are read from there when the step is written), and deleted names.
+#[derive(Default)]
+struct BindingChanges {
+    set: Vec<usize>,
+    removed: Vec<String>,
+}
+
+impl BindingChanges {
+    fn clear(&mut self) {
+        self.set.clear();
+        self.removed.clear();
+    }
 }
 
 pub struct Recorder {
@@ -51,12 +71,14 @@ pub struct Recorder {
     max_steps: u64,
     output: std::sync::Arc<OutputBuffers>,
     sink: Sink,
-    encoded: Vec<u8>,
+    writer: StepWriter,
+    changes: BindingChanges,
+    rebound: Vec<(usize, usize)>,
     max_repr_chars: usize,
     repr_budget_ms: u32,
+    /// One step per bytecode instruction (opcode events) instead of one per line.
+    instruction_steps: bool,
 }
-
-const ENCODE_BUFFER_BYTES: usize = 64 * 1024;
 
 thread_local! {
     static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };
@@ -66,6 +88,7 @@ pub struct RecorderConfig {
     pub filename: String,
     pub max_steps: u64,
     pub heap: HeapLimits,
+    pub instruction_steps: bool,
 }
 
 /// Installs the tracer for the current (main) thread.
@@ -88,7 +111,10 @@ pub unsafe fn install(config: RecorderConfig, output: std::sync::Arc<OutputBuffe
         max_steps: config.max_steps,
         output,
         sink,
-        encoded: Vec::new(),
+        writer: StepWriter::default(),
+        changes: BindingChanges::default(),
+        rebound: Vec::new(),
+        instruction_steps: config.instruction_steps,
     };
     RECORDER.with(|cell| *cell.borrow_mut() = Some(recorder));
     unsafe { ffi::PyEval_SetTrace(Some(trace_function), std::ptr::null_mut()) };
@@ -124,6 +150,7 @@ extern "C" fn trace_function(
         ffi::PyTrace_LINE => Event::Line,
         ffi::PyTrace_RETURN => Event::Return,
         ffi::PyTrace_EXCEPTION => Event::Exception,
+        ffi::PyTrace_OPCODE => Event::Instruction,
         _ => return 0,
     };
     let verdict = RECORDER.with(|cell| {
@@ -151,11 +178,15 @@ impl Recorder {
         unsafe {
             let code = frames::code_of(frame);
             let Some(info) = self.codes.lookup(code) else { return Ok(()) };
+            // Stepping by instruction, the first instruction of a line is its step (same state).
+            if event == Event::Line && self.instruction_steps {
+                return Ok(());
+            }
             if self.steps >= self.max_steps {
                 return Err(AbortReason::StepLimit);
             }
             self.heap.begin_step();
-            let mut delta = StepDelta { event, ..Default::default() };
+            self.writer.begin();
 
             if let Some(root) = self.return_root.take() {
                 self.heap.drop_edge(root);
@@ -171,6 +202,9 @@ impl Recorder {
                 } else {
                     self.push_frame(frame, info.clone());
                 }
+                if self.instruction_steps {
+                    bytecode::enable_opcode_events(frame);
+                }
             } else if self.stack.last().is_none_or(|top| top.ptr != frame as usize) {
                 self.resync(frame);
                 keep = 0;
@@ -178,58 +212,63 @@ impl Recorder {
             keep = keep.min(self.stack.len());
             let top = self.stack.len() - 1;
 
-            // Refresh the kept frames that can change, newest first, and describe the pushed ones.
-            for index in 0..self.stack.len() {
+            // Refresh the kept frames that can change, and describe the pushed ones.
+            let mut changes = std::mem::take(&mut self.changes);
+            for index in 0..keep {
                 let is_top = index == top;
-                if index >= keep {
-                    continue;
-                }
                 let needs_read = is_top || !self.stack[index].code.optimized || self.stack[index].code.has_cells;
-                let mut update = FrameUpdate { index: index as u32, ..Default::default() };
-                if is_top {
+                let line = if is_top {
                     let line = frames::line_of(frame);
-                    update.line = line;
                     self.stack[index].line = line;
+                    line
                 } else {
-                    update.line = self.stack[index].line;
-                }
+                    self.stack[index].line
+                };
+                changes.clear();
                 let frame_ptr = self.stack[index].ptr as *mut ffi::PyFrameObject;
-                let changed = needs_read && self.refresh_locals(index, frame_ptr, &mut update);
-                if changed || (is_top && update.line != 0) {
-                    delta.stack.updated.push(update);
+                let changed = needs_read && self.refresh_locals(index, frame_ptr, &mut changes);
+                if changed || (is_top && line != 0) {
+                    let locals = &self.stack[index].locals;
+                    let set = changes.set.iter().map(|&at| (locals[at].name.as_str(), locals[at].value as u64));
+                    self.writer.frame_update(index as u32, line, set, &changes.removed);
                 }
             }
+            let mut encoding = Ok(());
             for index in keep..self.stack.len() {
                 let frame_ptr = self.stack[index].ptr as *mut ffi::PyFrameObject;
                 if index == top {
                     self.stack[index].line = frames::line_of(frame);
                 }
-                let mut update = FrameUpdate::default();
-                self.refresh_locals(index, frame_ptr, &mut update);
+                changes.clear();
+                self.refresh_locals(index, frame_ptr, &mut changes);
                 let rec = &self.stack[index];
-                delta.stack.pushed.push(Frame {
+                let pushed = Frame {
                     frame_id: rec.frame_id,
                     function: rec.code.function.clone(),
                     kind: rec.code.kind,
+                    code: rec.code.id,
                     line: rec.line,
                     locals: rec.locals.iter().map(|l| Binding { name: l.name.clone(), id: l.value as u64 }).collect(),
-                });
+                };
+                encoding = encoding.and(self.writer.pushed_frame(&pushed));
             }
-            delta.stack.keep = keep as u32;
-            delta.line = self.stack[top].line;
-            delta.offset = frames::offset_of(frame);
+            self.changes = changes;
+            let line = self.stack[top].line;
+            let offset = frames::offset_of(frame);
 
+            let mut return_value = None;
+            let mut exception = None;
             match event {
                 Event::Return => {
                     self.pop_pending = true;
                     if !arg.is_null() {
                         self.heap.add_edge(arg as usize);
                         self.return_root = Some(arg as usize);
-                        delta.return_value = Some(arg as u64);
+                        return_value = Some(arg as u64);
                     }
                 }
-                Event::Exception => delta.exception = self.exception_info(arg),
-                Event::Call | Event::Line => {}
+                Event::Exception => exception = self.exception_info(arg),
+                Event::Call | Event::Line | Event::Instruction => {}
             }
 
             for local in &self.stack[top].locals {
@@ -237,22 +276,16 @@ impl Recorder {
             }
             let roots = self.stack.iter().flat_map(|f| f.locals.iter().map(|l| l.value)).chain(self.return_root);
             self.heap.mark_from(roots);
-            delta.objects = self.heap.finish_step();
-            delta.modules = self.modules.changes(self.steps);
+            // Written straight into the step's bytes, in the order of `StepDelta`'s fields.
+            let objects = self.writer.head(event, line, offset, keep as u32);
+            let encoding = encoding.and(self.heap.finish_step(objects));
+            let modules = self.modules.changes(self.steps);
             let (stdout, stderr) = self.output.take();
-            delta.stdout = stdout;
-            delta.stderr = stderr;
-
-            // Encoded into a reused buffer; a step too big for it (a huge stack) gets its own.
-            if self.encoded.len() < ENCODE_BUFFER_BYTES {
-                self.encoded.resize(ENCODE_BUFFER_BYTES, 0);
-            }
-            match postcard::to_slice(&delta, &mut self.encoded) {
+            let step =
+                encoding.and_then(|()| self.writer.tail(&modules, &stdout, &stderr, exception.as_ref(), return_value));
+            match step {
                 Ok(bytes) => self.sink.step(bytes),
-                Err(_) => match postcard::to_stdvec(&delta) {
-                    Ok(bytes) => self.sink.step(&bytes),
-                    Err(err) => eprintln!("pyxray worker: cannot encode step {}: {err}", self.steps),
-                },
+                Err(err) => eprintln!("pyxray worker: cannot encode step {}: {err}", self.steps),
             }
             self.steps += 1;
             Ok(())
@@ -274,7 +307,16 @@ impl Recorder {
             }
         };
         let namespace = unsafe { frames::namespace_of(frame, &code) };
-        self.stack.push(FrameRec { ptr, frame_id, code, line: 0, locals: Vec::new(), dict_version: None, namespace });
+        self.stack.push(FrameRec {
+            ptr,
+            frame_id,
+            code,
+            line: 0,
+            locals: Vec::new(),
+            dict_version: None,
+            namespace,
+            entries: Vec::new(),
+        });
     }
 
     fn pop_frame(&mut self) {
@@ -314,38 +356,56 @@ impl Recorder {
         }
     }
 
-    /// Re-reads a frame's variables; returns whether any binding changed (filling `update`).
+    /// Re-reads a frame's variables; returns whether any binding changed (filling `changes`).
     unsafe fn refresh_locals(
         &mut self,
         index: usize,
         frame: *mut ffi::PyFrameObject,
-        update: &mut FrameUpdate,
+        changes: &mut BindingChanges,
     ) -> bool {
-        let rec = &self.stack[index];
-        let Some(read) = (unsafe { frames::read_locals(frame, &rec.code, rec.dict_version, rec.namespace) }) else {
-            return false;
+        let pairs = match self.stack[index].namespace {
+            Some(dict) => {
+                let dict = dict as *mut ffi::PyObject;
+                let version = unsafe { frames::dict_version_of(dict) };
+                let rec = &mut self.stack[index];
+                if version.is_some() && version == rec.dict_version {
+                    return false;
+                }
+                rec.dict_version = version;
+                let mut rebound = std::mem::take(&mut self.rebound);
+                rebound.clear();
+                let same_names = unsafe { frames::rebound_in_namespace(dict, &mut rec.entries, &mut rebound) };
+                if same_names {
+                    for &(position, value) in &rebound {
+                        unsafe { self.rebind(index, position, value, changes) };
+                    }
+                    self.rebound = rebound;
+                    return !changes.set.is_empty();
+                }
+                self.rebound = rebound;
+                unsafe { frames::read_namespace(dict, &mut self.stack[index].entries) }
+            }
+            None => {
+                let rec = &self.stack[index];
+                let Some(read) = (unsafe { frames::read_locals(frame, &rec.code, rec.dict_version, None) }) else {
+                    return false;
+                };
+                self.stack[index].dict_version = read.dict_version;
+                read.pairs
+            }
         };
         let old = &self.stack[index].locals;
-        let same_names =
-            old.len() == read.pairs.len() && old.iter().zip(&read.pairs).all(|(l, (key, _))| l.key == *key);
-        self.stack[index].dict_version = read.dict_version;
+        let same_names = old.len() == pairs.len() && old.iter().zip(&pairs).all(|(l, (key, _))| l.key == *key);
         if same_names {
             // The common case: the same names, some bound to new objects. Update in place.
-            for (position, (_, value)) in read.pairs.into_iter().enumerate() {
-                let local = &mut self.stack[index].locals[position];
-                if local.value == value {
-                    continue;
-                }
-                let previous = std::mem::replace(&mut local.value, value);
-                update.set.push(Binding { name: local.name.clone(), id: value as u64 });
-                unsafe { self.heap.add_edge(value) };
-                self.heap.drop_edge(previous);
+            for (position, (_, value)) in pairs.into_iter().enumerate() {
+                unsafe { self.rebind(index, position, value, changes) };
             }
-            return !update.set.is_empty();
+            return !changes.set.is_empty();
         }
         let mut old = std::mem::take(&mut self.stack[index].locals);
-        let mut new_locals = Vec::with_capacity(read.pairs.len());
-        for (key, value) in read.pairs {
+        let mut new_locals = Vec::with_capacity(pairs.len());
+        for (key, value) in pairs {
             let position = old.iter().position(|l| l.key == key);
             let (name, previous) = match position {
                 Some(i) => {
@@ -359,16 +419,28 @@ impl Recorder {
                 if let Some(previous) = previous {
                     self.heap.drop_edge(previous);
                 }
-                update.set.push(Binding { name: name.clone(), id: value as u64 });
+                changes.set.push(new_locals.len());
             }
             new_locals.push(LocalRec { key, name, value });
         }
         for gone in old {
             self.heap.drop_edge(gone.value);
-            update.removed.push(gone.name);
+            changes.removed.push(gone.name);
         }
         self.stack[index].locals = new_locals;
         true
+    }
+
+    /// Binds the local at `position` of frame `index` to `value`, noting it when that is a change.
+    unsafe fn rebind(&mut self, index: usize, position: usize, value: usize, changes: &mut BindingChanges) {
+        let Some(local) = self.stack[index].locals.get_mut(position) else { return };
+        if local.value == value {
+            return;
+        }
+        let previous = std::mem::replace(&mut local.value, value);
+        changes.set.push(position);
+        unsafe { self.heap.add_edge(value) };
+        self.heap.drop_edge(previous);
     }
 
     unsafe fn exception_info(&self, arg: *mut ffi::PyObject) -> Option<ExceptionInfo> {

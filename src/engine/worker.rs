@@ -69,6 +69,7 @@ pub fn worker_main() -> i32 {
             return 2;
         }
     };
+    super::reaper::become_subreaper();
     let output = Arc::new(OutputBuffers::new());
     output::pump_descriptor(descriptors.stdout_pipe, Stream::Stdout, output.clone());
     output::pump_descriptor(descriptors.stderr_pipe, Stream::Stderr, output.clone());
@@ -94,7 +95,10 @@ pub fn worker_main() -> i32 {
                     }
                 }
                 // The app is gone (or spoke nonsense): nothing left to work for.
-                Ok(None) | Err(_) => std::process::exit(0),
+                Ok(None) | Err(_) => {
+                    super::reaper::kill_descendants(std::process::id() as i32);
+                    std::process::exit(0)
+                }
             }
         }
     });
@@ -117,10 +121,11 @@ pub fn worker_main() -> i32 {
             match request {
                 Ok(Request::Run(run)) => {
                     let result = runner::execute(py, &run, &context);
-                    sink.send(&Response::End(result.end));
+                    // Said before the end, so the app never takes this worker for ready in between.
                     if let Some(reason) = result.needs_restart {
                         sink.send(&Response::NeedsRestart { reason });
                     }
+                    sink.send(&Response::End(result.end));
                 }
                 Ok(Request::Shutdown) | Err(_) => break,
                 Ok(Request::Stop | Request::Input(_)) => {}
@@ -128,6 +133,7 @@ pub fn worker_main() -> i32 {
         }
         sink.flush();
     });
+    super::reaper::end_own_descendants();
     0
 }
 

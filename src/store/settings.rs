@@ -2,6 +2,7 @@
 
 use std::fmt::Display;
 use std::ops::RangeInclusive;
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -28,11 +29,20 @@ pub struct Settings {
     /// The pane layout, in whatever shape the UI chooses; the store does not look inside.
     pub pane_layout: Option<Value>,
     pub engine_limits: EngineLimitsSettings,
+    /// Programs opened or saved lately, most recent first (File → Open recent). Files written before
+    /// this field existed load with an empty list, so the schema version stays 1.
+    pub recent_files: Vec<PathBuf>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { theme: Theme::Dark, zoom_factor: 1.0, pane_layout: None, engine_limits: EngineLimitsSettings::default() }
+        Self {
+            theme: Theme::Dark,
+            zoom_factor: 1.0,
+            pane_layout: None,
+            engine_limits: EngineLimitsSettings::default(),
+            recent_files: Vec::new(),
+        }
     }
 }
 
@@ -177,6 +187,7 @@ mod tests {
         settings.pane_layout = Some(serde_json::json!({"tiles": [1, 2], "split": 0.3}));
         settings.engine_limits.max_steps = 5_000;
         settings.engine_limits.time_limit_secs = 2.5;
+        settings.recent_files = vec![PathBuf::from("/home/ada/loops.py")];
         let expected = settings.clone();
         store.flush().unwrap();
         let reopened = SettingsStore::open(&paths);

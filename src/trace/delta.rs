@@ -93,6 +93,329 @@ impl Splice {
     }
 }
 
+impl StepDelta {
+    /// Decodes a step as postcard wrote it (or `StepWriter`), reading the common parts by hand: the
+    /// same result as `postcard::from_bytes`, without serde's per-field overhead on every step.
+    pub fn decode(bytes: &[u8]) -> Result<StepDelta, postcard::Error> {
+        let mut input = Reader { rest: bytes };
+        let event = input.value()?;
+        let line = input.u32()?;
+        let offset = input.i32()?;
+        let keep = input.u32()?;
+        let mut updated = Vec::with_capacity(input.count()?);
+        for _ in 0..updated.capacity() {
+            let index = input.u32()?;
+            let line = input.u32()?;
+            let mut set = Vec::with_capacity(input.count()?);
+            for _ in 0..set.capacity() {
+                set.push(Binding { name: input.string()?, id: input.varint()? });
+            }
+            let mut removed = Vec::with_capacity(input.count()?);
+            for _ in 0..removed.capacity() {
+                removed.push(input.string()?);
+            }
+            updated.push(FrameUpdate { index, line, set, removed });
+        }
+        let mut pushed = Vec::with_capacity(input.count()?);
+        for _ in 0..pushed.capacity() {
+            pushed.push(input.value()?);
+        }
+        let mut objects = Vec::with_capacity(input.count()?);
+        for _ in 0..objects.capacity() {
+            let variant = input.varint()?;
+            let id = input.varint()?;
+            objects.push(match variant {
+                0 => ObjectChange::New(id, input.object()?),
+                1 => ObjectChange::Update(id, input.value()?),
+                2 => ObjectChange::Gone(id),
+                _ => return Err(postcard::Error::DeserializeBadEnum),
+            });
+        }
+        let mut modules = Vec::with_capacity(input.count()?);
+        for _ in 0..modules.capacity() {
+            modules.push(input.value()?);
+        }
+        let stdout = input.string()?;
+        let stderr = input.string()?;
+        let exception = if input.flag()? { Some(input.value()?) } else { None };
+        let return_value = if input.flag()? { Some(input.varint()?) } else { None };
+        Ok(StepDelta {
+            event,
+            line,
+            offset,
+            stack: StackDelta { keep, updated, pushed },
+            objects,
+            modules,
+            stdout,
+            stderr,
+            exception,
+            return_value,
+        })
+    }
+}
+
+/// Reads postcard's encoding (see `StepDelta::decode`).
+struct Reader<'a> {
+    rest: &'a [u8],
+}
+
+impl Reader<'_> {
+    fn varint(&mut self) -> Result<u64, postcard::Error> {
+        let mut value = 0u64;
+        for (at, &byte) in self.rest.iter().enumerate().take(10) {
+            value |= u64::from(byte & 0x7f) << (7 * at);
+            if byte & 0x80 == 0 {
+                if at == 9 && byte > 1 {
+                    break;
+                }
+                self.rest = &self.rest[at + 1..];
+                return Ok(value);
+            }
+        }
+        Err(postcard::Error::DeserializeBadVarint)
+    }
+
+    fn u32(&mut self) -> Result<u32, postcard::Error> {
+        u32::try_from(self.varint()?).map_err(|_| postcard::Error::DeserializeBadVarint)
+    }
+
+    fn i32(&mut self) -> Result<i32, postcard::Error> {
+        let zigzag = self.u32()?;
+        Ok(((zigzag >> 1) as i32) ^ -((zigzag & 1) as i32))
+    }
+
+    /// A length that prefixes items of at least one byte each (so a corrupt length cannot allocate
+    /// more than the input could hold).
+    fn count(&mut self) -> Result<usize, postcard::Error> {
+        let count = self.varint()?;
+        if count > self.rest.len() as u64 {
+            return Err(postcard::Error::DeserializeUnexpectedEnd);
+        }
+        Ok(count as usize)
+    }
+
+    fn flag(&mut self) -> Result<bool, postcard::Error> {
+        let (&byte, rest) = self.rest.split_first().ok_or(postcard::Error::DeserializeUnexpectedEnd)?;
+        self.rest = rest;
+        match byte {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(postcard::Error::DeserializeBadBool),
+        }
+    }
+
+    fn string(&mut self) -> Result<String, postcard::Error> {
+        let length = self.count()?;
+        let (text, rest) = self.rest.split_at(length);
+        self.rest = rest;
+        std::str::from_utf8(text).map(str::to_owned).map_err(|_| postcard::Error::DeserializeBadUtf8)
+    }
+
+    fn object(&mut self) -> Result<HeapObject, postcard::Error> {
+        Ok(HeapObject {
+            type_name: self.string()?,
+            kind: self.value()?,
+            repr: self.string()?,
+            repr_from_children: self.flag()?,
+            size: self.varint()?,
+            refcount: self.varint()?,
+            children: self.value()?,
+            more: self.varint()?,
+        })
+    }
+
+    /// Anything else, through postcard itself.
+    fn value<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, postcard::Error> {
+        let (value, rest) = postcard::take_from_bytes(self.rest)?;
+        self.rest = rest;
+        Ok(value)
+    }
+}
+
+/// Writing a step's bytes piece by piece, exactly as postcard encodes the equivalent `StepDelta`, so
+/// the recorder never builds (and frees) an owned delta for every step. Sections whose length is
+/// known only at the end (updated and pushed frames) are gathered first, then written in order.
+#[derive(Default)]
+pub struct StepWriter {
+    out: Vec<u8>,
+    updates: Vec<u8>,
+    update_count: u32,
+    pushed: Vec<u8>,
+    pushed_count: u32,
+}
+
+impl StepWriter {
+    /// Starts a new step, forgetting the last one (the buffers keep their capacity).
+    pub fn begin(&mut self) {
+        self.out.clear();
+        self.updates.clear();
+        self.update_count = 0;
+        self.pushed.clear();
+        self.pushed_count = 0;
+    }
+
+    /// One `FrameUpdate`: bound or rebound names, then deleted ones.
+    pub fn frame_update<'a>(
+        &mut self,
+        index: u32,
+        line: u32,
+        set: impl ExactSizeIterator<Item = (&'a str, ObjId)>,
+        removed: &[String],
+    ) {
+        let out = &mut self.updates;
+        wire::varint(out, index.into());
+        wire::varint(out, line.into());
+        wire::varint(out, set.len() as u64);
+        for (name, id) in set {
+            wire::text(out, name);
+            wire::varint(out, id);
+        }
+        wire::varint(out, removed.len() as u64);
+        for name in removed {
+            wire::text(out, name);
+        }
+        self.update_count += 1;
+    }
+
+    pub fn pushed_frame(&mut self, frame: &Frame) -> Result<(), postcard::Error> {
+        wire::value(&mut self.pushed, frame)?;
+        self.pushed_count += 1;
+        Ok(())
+    }
+
+    /// Writes the step's head and its stack section; returns the buffer for the objects section
+    /// (see `wire::object_*`), which must follow at once.
+    pub fn head(&mut self, event: Event, line: u32, offset: i32, keep: u32) -> &mut Vec<u8> {
+        let out = &mut self.out;
+        wire::varint(out, event as u64);
+        wire::varint(out, line.into());
+        wire::signed(out, offset);
+        wire::varint(out, keep.into());
+        wire::varint(out, self.update_count.into());
+        out.extend_from_slice(&self.updates);
+        wire::varint(out, self.pushed_count.into());
+        out.extend_from_slice(&self.pushed);
+        out
+    }
+
+    /// Writes everything after the objects section; returns the finished step.
+    pub fn tail(
+        &mut self,
+        modules: &[ModuleChange],
+        stdout: &str,
+        stderr: &str,
+        exception: Option<&ExceptionInfo>,
+        return_value: Option<ObjId>,
+    ) -> Result<&[u8], postcard::Error> {
+        let out = &mut self.out;
+        wire::varint(out, modules.len() as u64);
+        for change in modules {
+            wire::value(out, change)?;
+        }
+        wire::text(out, stdout);
+        wire::text(out, stderr);
+        match exception {
+            Some(info) => {
+                out.push(1);
+                wire::value(out, info)?;
+            }
+            None => out.push(0),
+        }
+        match return_value {
+            Some(id) => {
+                out.push(1);
+                wire::varint(out, id);
+            }
+            None => out.push(0),
+        }
+        Ok(&self.out)
+    }
+}
+
+/// postcard's encoding of the pieces of a step (see `StepWriter`).
+pub mod wire {
+    use serde::Serialize;
+
+    use crate::trace::delta::ObjectUpdate;
+    use crate::trace::model::{HeapObject, ObjId, ObjKind};
+
+    pub fn varint(out: &mut Vec<u8>, mut value: u64) {
+        while value >= 0x80 {
+            out.push((value as u8) | 0x80);
+            value >>= 7;
+        }
+        out.push(value as u8);
+    }
+
+    /// A signed integer, zigzag-encoded.
+    pub fn signed(out: &mut Vec<u8>, value: i32) {
+        varint(out, ((value << 1) ^ (value >> 31)) as u32 as u64);
+    }
+
+    pub fn text(out: &mut Vec<u8>, text: &str) {
+        varint(out, text.len() as u64);
+        out.extend_from_slice(text.as_bytes());
+    }
+
+    /// Anything else, through postcard itself.
+    pub fn value<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<(), postcard::Error> {
+        let start = out.len();
+        postcard::to_io(value, &mut *out).map(|_| ()).inspect_err(|_| out.truncate(start))
+    }
+
+    /// The number of object changes that follow.
+    pub fn object_count(out: &mut Vec<u8>, count: usize) {
+        varint(out, count as u64);
+    }
+
+    pub fn object_new(out: &mut Vec<u8>, id: ObjId, object: &HeapObject) -> Result<(), postcard::Error> {
+        varint(out, 0);
+        varint(out, id);
+        value(out, object)
+    }
+
+    /// `ObjectChange::New` of an int that fits in 64 bits: its repr is its value.
+    pub fn object_new_int(out: &mut Vec<u8>, id: ObjId, type_name: &str, number: i64, size: u64, refcount: u64) {
+        varint(out, 0);
+        varint(out, id);
+        text(out, type_name);
+        varint(out, ObjKind::Leaf as u64);
+        let mut digits = [0u8; 20];
+        let mut left = number.unsigned_abs();
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (left % 10) as u8;
+            left /= 10;
+            if left == 0 {
+                break;
+            }
+        }
+        let negative = number < 0;
+        varint(out, (digits.len() - at + usize::from(negative)) as u64);
+        if negative {
+            out.push(b'-');
+        }
+        out.extend_from_slice(&digits[at..]);
+        out.push(0); // repr_from_children
+        varint(out, size);
+        varint(out, refcount);
+        varint(out, 0); // children
+        varint(out, 0); // more
+    }
+
+    pub fn object_update(out: &mut Vec<u8>, id: ObjId, update: &ObjectUpdate) -> Result<(), postcard::Error> {
+        varint(out, 1);
+        varint(out, id);
+        value(out, update)
+    }
+
+    pub fn object_gone(out: &mut Vec<u8>, id: ObjId) {
+        varint(out, 2);
+        varint(out, id);
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ModuleChange {
     Added { name: String, origin: ModuleOrigin },
@@ -132,6 +455,122 @@ mod tests {
     fn append_is_a_one_child_splice() {
         let splice = Splice::between(&kids(&[1, 2]), &kids(&[1, 2, 7]), 0, 0).expect("differ");
         assert_eq!((splice.at, splice.remove, splice.insert.len()), (2, 0, 1));
+    }
+
+    /// Encodes `delta` the way the recorder does, piece by piece.
+    fn written(delta: &StepDelta) -> Vec<u8> {
+        let mut writer = StepWriter::default();
+        writer.begin();
+        for update in &delta.stack.updated {
+            let set = update.set.iter().map(|b| (b.name.as_str(), b.id));
+            writer.frame_update(update.index, update.line, set, &update.removed);
+        }
+        for frame in &delta.stack.pushed {
+            writer.pushed_frame(frame).unwrap();
+        }
+        let out = writer.head(delta.event, delta.line, delta.offset, delta.stack.keep);
+        wire::object_count(out, delta.objects.len());
+        for change in &delta.objects {
+            match change {
+                ObjectChange::New(id, object) => match object.repr.parse::<i64>() {
+                    Ok(number) if object.type_name == "int" => {
+                        wire::object_new_int(out, *id, &object.type_name, number, object.size, object.refcount)
+                    }
+                    _ => wire::object_new(out, *id, object).unwrap(),
+                },
+                ObjectChange::Update(id, update) => wire::object_update(out, *id, update).unwrap(),
+                ObjectChange::Gone(id) => wire::object_gone(out, *id),
+            }
+        }
+        writer
+            .tail(&delta.modules, &delta.stdout, &delta.stderr, delta.exception.as_ref(), delta.return_value)
+            .unwrap()
+            .to_vec()
+    }
+
+    fn int_object(number: i64) -> HeapObject {
+        HeapObject { type_name: "int".into(), repr: number.to_string(), size: 28, refcount: 3, ..Default::default() }
+    }
+
+    #[test]
+    fn step_writer_gives_postcard_bytes() {
+        use crate::trace::model::{Binding, Frame, FrameKind, ObjKind, TracebackEntry};
+        let full = StepDelta {
+            event: Event::Exception,
+            line: 300,
+            offset: -1,
+            stack: StackDelta {
+                keep: 2,
+                updated: vec![
+                    FrameUpdate {
+                        index: 0,
+                        line: 9,
+                        set: vec![Binding { name: "s".into(), id: 140_000_000_000 }],
+                        removed: vec![],
+                    },
+                    FrameUpdate { index: 1, line: 200, set: vec![], removed: vec!["gone".into(), "ü".into()] },
+                ],
+                pushed: vec![Frame {
+                    frame_id: 7,
+                    function: "f".into(),
+                    kind: FrameKind::Function,
+                    code: 99,
+                    line: 3,
+                    locals: vec![Binding { name: "n".into(), id: 5 }],
+                }],
+            },
+            objects: vec![
+                ObjectChange::New(1, int_object(0)),
+                ObjectChange::New(2, int_object(-9_223_372_036_854_775_808)),
+                ObjectChange::New(3, int_object(i64::MAX)),
+                ObjectChange::New(
+                    4,
+                    HeapObject {
+                        type_name: "list".into(),
+                        kind: ObjKind::List,
+                        repr_from_children: true,
+                        children: kids(&[1, 2]),
+                        more: 4,
+                        ..Default::default()
+                    },
+                ),
+                ObjectChange::Update(
+                    5,
+                    ObjectUpdate {
+                        refcount: Some(2),
+                        splice: Splice::between(&kids(&[1]), &kids(&[1, 3]), 0, 0),
+                        ..Default::default()
+                    },
+                ),
+                ObjectChange::Gone(u64::MAX),
+            ],
+            modules: vec![
+                ModuleChange::Added { name: "m".into(), origin: ModuleOrigin::File("/m.py".into()) },
+                ModuleChange::Removed { name: "old".into() },
+            ],
+            stdout: "out\n".into(),
+            stderr: "err".into(),
+            exception: Some(ExceptionInfo {
+                type_name: "ValueError".into(),
+                message: "bad".into(),
+                traceback: vec![TracebackEntry { filename: "p.py".into(), function: "f".into(), line: 3 }],
+            }),
+            return_value: Some(1234),
+        };
+        let events = [Event::Call, Event::Line, Event::Return, Event::Exception, Event::default()];
+        let mut cases = vec![StepDelta::default(), full.clone()];
+        for (i, event) in events.into_iter().enumerate() {
+            cases.push(StepDelta { event, offset: i as i32 * 1000 - 1, ..full.clone() });
+        }
+        for delta in cases {
+            let bytes = postcard::to_stdvec(&delta).unwrap();
+            assert_eq!(written(&delta), bytes, "{delta:?}");
+            assert_eq!(StepDelta::decode(&bytes).unwrap(), delta);
+            // Every cut-short step is an error, never a panic.
+            for end in 0..bytes.len() {
+                assert!(StepDelta::decode(&bytes[..end]).is_err(), "cut at {end}");
+            }
+        }
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! Plain Rust snapshot types: what the engine records and every panel reads. No pyo3, no egui.
 
+pub mod code;
 pub mod delta;
 pub mod json;
 pub mod model;
 pub mod outcome;
 pub mod snapshot;
+pub mod steps;
 pub mod store;
 
+pub use code::{CodeObject, Disassembly, Instruction};
 pub use delta::{FrameUpdate, ModuleChange, ObjectChange, ObjectUpdate, Splice, StackDelta, StepDelta};
 pub use model::*;
 pub use outcome::{Outcome, RunEnd};

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// The real `id()` of a Python object in the worker.
 pub type ObjId = u64;
 
-/// The trace event CPython raised for a step (the same four a `sys.settrace` function sees).
+/// The trace event CPython raised for a step (the ones a `sys.settrace` function sees).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Event {
     Call,
@@ -13,6 +13,9 @@ pub enum Event {
     Line,
     Return,
     Exception,
+    /// One bytecode instruction about to run (an `opcode` event; recorded instead of `line` events
+    /// when stepping by instruction).
+    Instruction,
 }
 
 impl Event {
@@ -22,6 +25,7 @@ impl Event {
             Event::Line => "line",
             Event::Return => "return",
             Event::Exception => "exception",
+            Event::Instruction => "instruction",
         }
     }
 }
@@ -72,6 +76,8 @@ pub struct Frame {
     pub frame_id: u64,
     pub function: String,
     pub kind: FrameKind,
+    /// `id()` of the code object the frame runs (`CodeObject::id` in the run's `Disassembly`).
+    pub code: u64,
     pub line: u32,
     pub locals: Vec<Binding>,
 }

@@ -87,7 +87,7 @@ impl TraceStore {
     /// Appends one step given as the postcard bytes the worker sent; returns the decoded delta, whose
     /// new objects have been moved into the store (their ids remain, their contents are empty).
     pub fn push_encoded(&mut self, bytes: &[u8]) -> Result<StepDelta, DecodeError> {
-        let mut delta: StepDelta = postcard::from_bytes(bytes).map_err(|err| DecodeError(err.to_string()))?;
+        let mut delta = StepDelta::decode(bytes).map_err(|err| DecodeError(err.to_string()))?;
         let index = self.len();
         self.head.apply_taking(index, &mut delta);
         if index.is_multiple_of(INDEX_STRIDE) {
@@ -161,7 +161,7 @@ impl TraceStore {
     fn replay(&self, snapshot: &mut Snapshot, from: u64, to: u64) -> Result<(), DecodeError> {
         for step in from..=to {
             let delta: StepDelta =
-                postcard::from_bytes(self.delta_bytes(step)).map_err(|err| DecodeError(err.to_string()))?;
+                StepDelta::decode(self.delta_bytes(step)).map_err(|err| DecodeError(err.to_string()))?;
             snapshot.apply(step, &delta);
         }
         Ok(())
@@ -234,23 +234,12 @@ impl TraceStore {
         self.deltas.len() + self.index.len() * std::mem::size_of::<u64>() + checkpoint_bytes + module_bytes
     }
 
-    /// Steps whose frame `frame_id` binds `name` to a different object than the step before
-    /// ("when did x change?"), or steps where object `id` changed.
-    pub fn changes_of_object(&self, id: u64) -> Vec<u64> {
-        let mut steps = Vec::new();
-        for step in 0..self.len() {
-            if let Ok(delta) = postcard::from_bytes::<StepDelta>(self.delta_bytes(step)) {
-                let touched = delta.objects.iter().any(|change| match change {
-                    super::delta::ObjectChange::New(oid, _)
-                    | super::delta::ObjectChange::Update(oid, _)
-                    | super::delta::ObjectChange::Gone(oid) => *oid == id,
-                });
-                if touched {
-                    steps.push(step);
-                }
-            }
+    /// The recorded change of step `step` (for panels that show what a step did).
+    pub fn delta(&self, step: u64) -> Result<StepDelta, DecodeError> {
+        if step >= self.len() {
+            return Err(DecodeError(format!("step {step} was not recorded")));
         }
-        steps
+        StepDelta::decode(self.delta_bytes(step)).map_err(|err| DecodeError(format!("step {step}: {err}")))
     }
 }
 
@@ -309,6 +298,7 @@ mod tests {
                     frame_id: 1,
                     function: "<module>".into(),
                     kind: FrameKind::Module,
+                    code: 0,
                     line: 1,
                     locals: vec![Binding { name: "s".into(), id: 1000 }],
                 }],

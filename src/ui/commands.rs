@@ -6,7 +6,8 @@
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
-use super::Tab;
+use super::Pane;
+pub use crate::trace::steps::Selection;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
@@ -16,14 +17,65 @@ pub enum Command {
     Stop,
     /// Replace the Python worker with a fresh interpreter.
     RestartInterpreter,
+    /// One step back, whatever frame it is in (step into, backwards).
     StepBack,
+    /// The next step, whatever frame it is in (step into).
     StepForward,
+    /// The next step in this frame or an outer one: calls made from this line are run through.
+    StepOver,
+    /// The previous step in this frame or an outer one.
+    StepOverBack,
+    /// The first step after this frame has returned (in an outer frame).
+    StepOut,
+    /// The step that called this frame.
+    StepOutBack,
+    /// The next step on a line with a breakpoint (or the last step).
+    ContinueForward,
+    /// The previous step on a line with a breakpoint (or the first step).
+    ContinueBack,
+    /// Set or clear the breakpoint on a line (1-based) of the editor's program.
+    ToggleBreakpoint(u32),
+    /// Set or clear the breakpoint on the editor's cursor line.
+    ToggleBreakpointAtCursor,
+    /// Play the recorded steps one after another, or pause.
+    TogglePlay,
+    /// Playback speed, in steps per second.
+    SetPlaySpeed(u32),
     FirstStep,
     LastStep,
     /// Show the recorded step with this index (0-based).
     GoToStep(u64),
-    ShowTab(Tab),
+    /// Pick an object or a name: "when did it change?" jumps between the steps that changed it.
+    Select(Option<Selection>),
+    /// The previous step at which the selection changed.
+    PreviousChange,
+    /// The next step at which the selection changed.
+    NextChange,
+    /// Show this frame's names first and outline its objects in the heap.
+    FocusFrame(u64),
+    /// Bring a pane forward, putting it back into the layout if it was closed.
+    ShowPane(Pane),
+    /// Take a pane out of the layout (the View menu brings it back).
+    HidePane(Pane),
+    /// Back to the layout pyxray starts with.
+    ResetLayout,
     ToggleLesson,
+    /// Re-run the program (debounced) on every edit, staying at the same line.
+    ToggleLiveMode,
+    /// Record one step per bytecode instruction instead of one per line.
+    ToggleInstructionStepping,
+    /// A fresh, unnamed program in the editor (asks first about unsaved changes).
+    NewFile,
+    /// Open a `.py` file into the editor (asks first about unsaved changes).
+    OpenFile,
+    /// Open one of the recently used files.
+    OpenRecent(std::path::PathBuf),
+    /// Save the editor's program to its file (or ask where, if it has none).
+    SaveFile,
+    SaveFileAs,
+    /// The heap diagram of the shown step as an SVG or PNG file (save dialog).
+    ExportHeapSvg,
+    ExportHeapPng,
     ToggleDarkMode,
     /// A line for the program's `input()` (`None` closes its input).
     SendInput(Option<String>),
@@ -185,6 +237,8 @@ const SHIFT: Modifiers = Modifiers::SHIFT;
 /// Ctrl on Linux and Windows, Cmd on macOS.
 const CMD: Modifiers = Modifiers::COMMAND;
 const CMD_SHIFT: Modifiers = Modifiers::COMMAND.plus(Modifiers::SHIFT);
+const ALT: Modifiers = Modifiers::ALT;
+const ALT_SHIFT: Modifiers = Modifiers::ALT.plus(Modifiers::SHIFT);
 
 const fn spec(
     command: Command,
@@ -204,14 +258,41 @@ const fn after_separator(mut spec: CommandSpec) -> CommandSpec {
 
 /// The table. Order is menu order and toolbar order.
 pub static COMMANDS: &[CommandSpec] = &[
+    spec(Command::NewFile, "New", &[key(CMD, Key::N)], Menu::File, false, "Start a new, empty program"),
+    spec(Command::OpenFile, "Open…", &[key(CMD, Key::O)], Menu::File, false, "Open a Python file in the editor"),
+    spec(Command::SaveFile, "Save", &[key(CMD, Key::S)], Menu::File, false, "Save the program to its file"),
     spec(
+        Command::SaveFileAs,
+        "Save as…",
+        &[key(CMD_SHIFT, Key::S)],
+        Menu::File,
+        false,
+        "Save the program to a new file",
+    ),
+    after_separator(spec(
+        Command::ExportHeapSvg,
+        "Export heap diagram as SVG…",
+        &[],
+        Menu::File,
+        false,
+        "Save the heap diagram of this step as an SVG picture, for slides and notes",
+    )),
+    spec(
+        Command::ExportHeapPng,
+        "Export heap diagram as PNG…",
+        &[],
+        Menu::File,
+        false,
+        "Save the heap diagram of this step as a PNG picture",
+    ),
+    after_separator(spec(
         Command::ExportNotes,
         "Export notes as Markdown…",
         &[],
         Menu::File,
         false,
         "Save all your notes as one Markdown file",
-    ),
+    )),
     spec(
         Command::ExportProgress,
         "Export progress…",
@@ -257,16 +338,127 @@ pub static COMMANDS: &[CommandSpec] = &[
     after_separator(spec(
         Command::StepBack,
         "Step back",
-        &[key(SHIFT, Key::F10)],
+        &[key(ALT, Key::F11), key(SHIFT, Key::F10)],
         Menu::Run,
         true,
-        "Show the step before this one",
+        "Show the step before this one, in whatever frame it is",
     )),
-    spec(Command::StepForward, "Step forward", &[key(NONE, Key::F10)], Menu::Run, true, "Show the next step"),
-    spec(Command::FirstStep, "First step", &[key(CMD_SHIFT, Key::F10)], Menu::Run, false, "Show the first step"),
-    spec(Command::LastStep, "Last step", &[key(CMD, Key::F10)], Menu::Run, false, "Show the last recorded step"),
     spec(
-        Command::ShowTab(Tab::Output),
+        Command::StepOverBack,
+        "Step over back",
+        &[key(ALT, Key::F10)],
+        Menu::Run,
+        true,
+        "Go back to the previous step in this frame, skipping calls",
+    ),
+    spec(
+        Command::StepOutBack,
+        "Step out back",
+        &[key(ALT_SHIFT, Key::F11)],
+        Menu::Run,
+        false,
+        "Go back to the step that called this frame",
+    ),
+    spec(
+        Command::StepOver,
+        "Step over",
+        &[key(NONE, Key::F10)],
+        Menu::Run,
+        true,
+        "Show the next step in this frame, running through calls",
+    ),
+    spec(
+        Command::StepForward,
+        "Step into",
+        &[key(NONE, Key::F11)],
+        Menu::Run,
+        true,
+        "Show the next step, going into calls",
+    ),
+    spec(
+        Command::StepOut,
+        "Step out",
+        &[key(SHIFT, Key::F11)],
+        Menu::Run,
+        true,
+        "Show the first step after this frame returns",
+    ),
+    spec(Command::FirstStep, "First step", &[key(CMD, Key::Home)], Menu::Run, false, "Show the first step"),
+    spec(Command::LastStep, "Last step", &[key(CMD, Key::End)], Menu::Run, false, "Show the last recorded step"),
+    after_separator(spec(
+        Command::ContinueBack,
+        "Back to breakpoint",
+        &[key(ALT, Key::F8)],
+        Menu::Run,
+        false,
+        "Go back to the previous step on a line with a breakpoint",
+    )),
+    spec(
+        Command::ContinueForward,
+        "Continue to breakpoint",
+        &[key(NONE, Key::F8)],
+        Menu::Run,
+        true,
+        "Go to the next step on a line with a breakpoint",
+    ),
+    spec(
+        Command::ToggleBreakpointAtCursor,
+        "Toggle breakpoint",
+        &[key(NONE, Key::F9)],
+        Menu::Run,
+        false,
+        "Set or clear a breakpoint on the cursor's line (or click the gutter)",
+    ),
+    spec(
+        Command::TogglePlay,
+        "Play",
+        &[key(NONE, Key::F6)],
+        Menu::Run,
+        true,
+        "Play the recorded steps one after another, or pause",
+    ),
+    after_separator(spec(
+        Command::PreviousChange,
+        "Previous change",
+        &[key(CMD, Key::OpenBracket)],
+        Menu::Run,
+        false,
+        "Go back to the last step that changed the selected name or object",
+    )),
+    spec(
+        Command::NextChange,
+        "Next change",
+        &[key(CMD, Key::CloseBracket)],
+        Menu::Run,
+        false,
+        "Go to the next step that changes the selected name or object",
+    ),
+    after_separator(spec(
+        Command::ToggleLiveMode,
+        "Live mode",
+        &[key(CMD, Key::L)],
+        Menu::Run,
+        true,
+        "Run the program again after every edit, staying at the same line",
+    )),
+    spec(
+        Command::ToggleInstructionStepping,
+        "Step by instruction",
+        &[],
+        Menu::Run,
+        false,
+        "Record one step per bytecode instruction instead of one per line",
+    ),
+    spec(
+        Command::ShowPane(Pane::Editor),
+        "Editor",
+        &[],
+        Menu::View,
+        false,
+        "Show the code editor",
+    ),
+    spec(
+        Command::ShowPane(Pane::Output),
         "Output",
         &[key(CMD, Key::Num1)],
         Menu::View,
@@ -274,7 +466,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         "Show the program's output",
     ),
     spec(
-        Command::ShowTab(Tab::Stack),
+        Command::ShowPane(Pane::Stack),
         "Stack",
         &[key(CMD, Key::Num2)],
         Menu::View,
@@ -282,15 +474,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         "Show the call stack and its local names",
     ),
     spec(
-        Command::ShowTab(Tab::Heap),
+        Command::ShowPane(Pane::Heap),
         "Heap",
         &[key(CMD, Key::Num3)],
         Menu::View,
         false,
-        "Show the objects on the heap",
+        "Show the objects on the heap, with arrows from names",
     ),
     spec(
-        Command::ShowTab(Tab::Modules),
+        Command::ShowPane(Pane::Modules),
         "Modules",
         &[key(CMD, Key::Num4)],
         Menu::View,
@@ -298,7 +490,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         "Show the modules in sys.modules",
     ),
     spec(
-        Command::ShowTab(Tab::Notes),
+        Command::ShowPane(Pane::Notes),
         "Notes",
         &[key(CMD, Key::Num5)],
         Menu::View,
@@ -306,14 +498,30 @@ pub static COMMANDS: &[CommandSpec] = &[
         "Show your note for the open lesson",
     ),
     spec(
-        Command::ShowTab(Tab::Progress),
+        Command::ShowPane(Pane::Progress),
         "Progress",
         &[key(CMD, Key::Num6)],
         Menu::View,
         false,
         "Show what you have done in each lesson",
     ),
+    spec(
+        Command::ShowPane(Pane::Bytecode),
+        "Bytecode",
+        &[key(CMD, Key::Num7)],
+        Menu::View,
+        false,
+        "Show the bytecode of the code running at this step",
+    ),
     after_separator(spec(Command::ToggleLesson, "Lesson pane", &[], Menu::View, false, "Show or hide the lesson pane")),
+    spec(
+        Command::ResetLayout,
+        "Reset layout",
+        &[],
+        Menu::View,
+        false,
+        "Put every pane back where it was when pyxray was new",
+    ),
     spec(Command::ToggleDarkMode, "Dark theme", &[], Menu::View, false, "Switch between the dark and the light theme"),
     after_separator(spec(
         Command::ZoomIn,
@@ -407,8 +615,18 @@ pub struct CommandStates {
     pub can_stop: bool,
     pub can_step_back: bool,
     pub can_step_forward: bool,
-    pub tab: Tab,
+    /// The pane brought forward last.
+    pub pane: Pane,
+    /// Panes in the layout now (the others were closed).
+    pub panes_shown: PaneSet,
     pub lesson_shown: bool,
+    /// Something is selected for "when did it change?".
+    pub has_selection: bool,
+    pub playing: bool,
+    /// Steps per second while playing.
+    pub play_speed: u32,
+    pub live_mode: bool,
+    pub instruction_stepping: bool,
     pub dark_mode: bool,
     /// A lesson is open, so there is a note to add to.
     pub has_note: bool,
@@ -421,8 +639,18 @@ impl CommandStates {
         match command {
             Command::Run => self.can_run,
             Command::Stop => self.can_stop,
-            Command::StepBack | Command::FirstStep => self.can_step_back,
-            Command::StepForward | Command::LastStep => self.can_step_forward,
+            Command::StepBack
+            | Command::StepOverBack
+            | Command::StepOutBack
+            | Command::ContinueBack
+            | Command::FirstStep => self.can_step_back,
+            Command::StepForward
+            | Command::StepOver
+            | Command::StepOut
+            | Command::ContinueForward
+            | Command::LastStep => self.can_step_forward,
+            Command::TogglePlay => self.can_step_forward || self.playing,
+            Command::PreviousChange | Command::NextChange => self.has_selection,
             Command::SendInput(_) => self.can_stop,
             Command::Notes(NoteCommand::AddCode | NoteCommand::Edit { .. }) => self.has_note,
             Command::Notes(NoteCommand::AddOutput) => self.has_note && self.has_output,
@@ -442,7 +670,23 @@ impl CommandStates {
             Command::LoadCode { run: None, .. } | Command::OpenLessonFolder | Command::ShowBuiltInLessons => true,
             Command::RestartInterpreter
             | Command::GoToStep(_)
-            | Command::ShowTab(_)
+            | Command::ShowPane(_)
+            | Command::HidePane(_)
+            | Command::ResetLayout
+            | Command::ToggleBreakpoint(_)
+            | Command::ToggleBreakpointAtCursor
+            | Command::SetPlaySpeed(_)
+            | Command::Select(_)
+            | Command::FocusFrame(_)
+            | Command::ToggleLiveMode
+            | Command::ToggleInstructionStepping
+            | Command::NewFile
+            | Command::OpenFile
+            | Command::OpenRecent(_)
+            | Command::SaveFile
+            | Command::SaveFileAs
+            | Command::ExportHeapSvg
+            | Command::ExportHeapPng
             | Command::ToggleLesson
             | Command::ToggleDarkMode
             | Command::Lesson(_)
@@ -453,11 +697,28 @@ impl CommandStates {
     /// `Some(on)` for commands shown with a check mark.
     pub fn checked(&self, command: &Command) -> Option<bool> {
         match command {
-            Command::ShowTab(tab) => Some(*tab == self.tab),
+            Command::ShowPane(pane) => Some(self.panes_shown.contains(*pane)),
+            Command::TogglePlay => Some(self.playing),
+            Command::ToggleLiveMode => Some(self.live_mode),
+            Command::ToggleInstructionStepping => Some(self.instruction_stepping),
             Command::ToggleLesson => Some(self.lesson_shown),
             Command::ToggleDarkMode => Some(self.dark_mode),
             _ => None,
         }
+    }
+}
+
+/// A set of panes, small enough to copy into `CommandStates` every frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PaneSet(u16);
+
+impl PaneSet {
+    pub fn insert(&mut self, pane: Pane) {
+        self.0 |= 1 << pane as u16;
+    }
+
+    pub fn contains(self, pane: Pane) -> bool {
+        self.0 & (1 << pane as u16) != 0
     }
 }
 

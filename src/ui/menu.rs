@@ -5,7 +5,10 @@ use egui::{Button, Ui};
 use super::commands::{self, COMMANDS, Command, CommandStates, Menu};
 
 #[derive(Default)]
-pub struct MenuBar;
+pub struct MenuBar {
+    /// File → Open recent, most recent first (the app keeps it in step with the settings).
+    pub recent_files: Vec<std::path::PathBuf>,
+}
 
 impl MenuBar {
     pub fn ui(&mut self, ui: &mut Ui, states: &CommandStates) -> Vec<Command> {
@@ -28,10 +31,38 @@ impl MenuBar {
                         if ui.add_enabled(states.enabled(&spec.command), button).on_hover_text(tooltip).clicked() {
                             commands.push(spec.command.clone());
                         }
+                        if spec.command == Command::OpenFile {
+                            commands.extend(recent_files_menu(ui, &self.recent_files));
+                        }
                     }
                 });
             }
         });
         commands
     }
+}
+
+/// File → Open recent: a file that is no longer there is listed greyed out (choosing it is not
+/// possible; opening it from elsewhere takes it off the list).
+fn recent_files_menu(ui: &mut Ui, recent: &[std::path::PathBuf]) -> Option<Command> {
+    let mut chosen = None;
+    ui.add_enabled_ui(!recent.is_empty(), |ui| {
+        ui.menu_button("Open recent", |ui| {
+            for path in recent {
+                let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
+                let exists = path.is_file();
+                let label = if exists { name } else { format!("{name} (not found)") };
+                let button = ui.add_enabled(exists, Button::new(label));
+                let folder = path.parent().map(|folder| folder.display().to_string()).unwrap_or_default();
+                if button
+                    .on_hover_text(&folder)
+                    .on_disabled_hover_text(format!("{} is no longer there", path.display()))
+                    .clicked()
+                {
+                    chosen = Some(Command::OpenRecent(path.clone()));
+                }
+            }
+        });
+    });
+    chosen
 }

@@ -6,10 +6,13 @@
 //! - `commands`: the `Command` enum and the one table of labels and shortcuts.
 //! - `theme`: colours, spacing and font sizes (dark and light).
 
+pub mod bytecode;
 pub mod commands;
 pub mod editor;
+pub mod files;
 pub mod heap;
 pub mod lesson;
+pub mod live;
 pub mod markdown;
 pub mod menu;
 pub mod model;
@@ -17,51 +20,73 @@ pub mod modules;
 pub mod notes;
 pub mod notices;
 pub mod output;
+pub mod playback;
 pub mod progress;
 pub mod settings;
 pub mod stack;
 pub mod status;
 pub mod theme;
 pub mod toolbar;
+pub mod workspace;
 
 pub use commands::{Command, CommandStates};
 pub use model::Model;
 
-/// The tabs of the panel area on the right.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Tab {
+/// The panes of the window. Each is a tile the user can move, hide and bring back (`ui::workspace`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Pane {
+    Lesson,
+    Editor,
     #[default]
     Output,
     Stack,
     Heap,
     Modules,
+    Bytecode,
     Notes,
     Progress,
 }
 
-impl Tab {
-    pub const ALL: [Tab; 6] = [Tab::Output, Tab::Stack, Tab::Heap, Tab::Modules, Tab::Notes, Tab::Progress];
+impl Pane {
+    pub const ALL: [Pane; 9] = [
+        Pane::Lesson,
+        Pane::Editor,
+        Pane::Output,
+        Pane::Stack,
+        Pane::Heap,
+        Pane::Modules,
+        Pane::Bytecode,
+        Pane::Notes,
+        Pane::Progress,
+    ];
 
+    /// The tab title (also the View menu entry).
     pub fn label(self) -> &'static str {
         match self {
-            Tab::Output => "Output",
-            Tab::Stack => "Stack",
-            Tab::Heap => "Heap",
-            Tab::Modules => "Modules",
-            Tab::Notes => "Notes",
-            Tab::Progress => "Progress",
+            Pane::Lesson => "Lesson",
+            Pane::Editor => "Editor",
+            Pane::Output => "Output",
+            Pane::Stack => "Stack",
+            Pane::Heap => "Heap",
+            Pane::Modules => "Modules",
+            Pane::Bytecode => "Bytecode",
+            Pane::Notes => "Notes",
+            Pane::Progress => "Progress",
         }
     }
 
-    /// The accessible name of the tab's content area.
+    /// The accessible name of the pane's content area.
     pub fn panel_label(self) -> &'static str {
         match self {
-            Tab::Output => "Output panel",
-            Tab::Stack => "Stack panel",
-            Tab::Heap => "Heap panel",
-            Tab::Modules => "Modules panel",
-            Tab::Notes => "Notes panel",
-            Tab::Progress => "Progress panel",
+            Pane::Lesson => "Lesson panel",
+            Pane::Editor => "Editor panel",
+            Pane::Output => "Output panel",
+            Pane::Stack => "Stack panel",
+            Pane::Heap => "Heap panel",
+            Pane::Modules => "Modules panel",
+            Pane::Bytecode => "Bytecode panel",
+            Pane::Notes => "Notes panel",
+            Pane::Progress => "Progress panel",
         }
     }
 }

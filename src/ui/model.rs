@@ -7,7 +7,9 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::engine::{EngineEvent, WorkerState};
-use crate::trace::{Event, ObjId, ObjectChange, Outcome, RunEnd, Snapshot, TraceStore};
+
+use crate::trace::steps::{self, Selection, StepIndex};
+use crate::trace::{Disassembly, Event, ObjId, ObjectChange, Outcome, RunEnd, Snapshot, TraceStore};
 
 /// Something worth telling the user that is not a run's outcome.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +65,15 @@ pub struct Model {
     stale_runs: u32,
     /// The first step recorded on each line of this run (for "step through from line N").
     first_step_of_line: HashMap<u32, u64>,
+    /// Line, depth and event of every step, for stepping over, out and to breakpoints.
+    steps: StepIndex,
+    /// What "when did it change?" follows, and the steps that changed it (found when asked).
+    selection: Option<Selection>,
+    selection_changes: Option<Vec<u64>>,
+    /// The run's code objects, disassembled (the Bytecode panel's listing).
+    bytecode: Option<Disassembly>,
+    /// Record runs one step per bytecode instruction (the app's toggle, shown by the Bytecode panel).
+    pub instruction_stepping: bool,
 }
 
 impl Default for Model {
@@ -86,6 +97,11 @@ impl Default for Model {
             unfinished_runs: 0,
             stale_runs: 0,
             first_step_of_line: HashMap::new(),
+            steps: StepIndex::default(),
+            selection: None,
+            selection_changes: None,
+            bytecode: None,
+            instruction_stepping: false,
         }
     }
 }
@@ -101,6 +117,7 @@ impl Model {
         self.unfinished_runs += 1;
         self.trace = TraceStore::new();
         self.run_id += 1;
+        self.bytecode = None;
         self.step = 0;
         self.follow = true;
         self.recording = true;
@@ -110,6 +127,9 @@ impl Model {
         self.output_generation += 1;
         self.short_ids = ShortIds::default();
         self.first_step_of_line.clear();
+        self.steps.clear();
+        self.selection = None;
+        self.selection_changes = None;
         self.end = None;
         self.waiting_prompt = None;
         self.notice = None;
@@ -123,7 +143,10 @@ impl Model {
                     self.notice = None;
                 }
             }
-            EngineEvent::Step(_) | EngineEvent::Output { .. } | EngineEvent::WaitingForInput { .. }
+            EngineEvent::Step(_)
+            | EngineEvent::Bytecode(_)
+            | EngineEvent::Output { .. }
+            | EngineEvent::WaitingForInput { .. }
                 if self.stale_runs > 0 => {}
             EngineEvent::Step(bytes) => match self.trace.push_encoded(&bytes) {
                 Ok(delta) => {
@@ -134,6 +157,7 @@ impl Model {
                     }
                     let index = self.trace.len().saturating_sub(1);
                     self.first_step_of_line.entry(delta.line).or_insert(index);
+                    self.steps.push(&delta);
                     if !delta.stdout.is_empty() || !delta.stderr.is_empty() {
                         self.output_generation += 1;
                     }
@@ -143,6 +167,7 @@ impl Model {
                 }
                 Err(err) => self.notice = Some(Notice::error(err.to_string())),
             },
+            EngineEvent::Bytecode(disassembly) => self.bytecode = Some(*disassembly),
             EngineEvent::Output { stream, text } => {
                 self.trace.push_output(stream, &text);
                 self.output_generation += 1;
@@ -155,6 +180,8 @@ impl Model {
                     return;
                 }
                 self.trace.set_end(end.clone());
+                // Found again over the whole run when next asked.
+                self.selection_changes = None;
                 self.end = Some(end);
                 self.recording = false;
                 self.waiting_prompt = None;
@@ -208,6 +235,90 @@ impl Model {
         self.follow = self.step == len - 1;
     }
 
+    /// Moves by meaning (over, out, to a breakpoint): `find` gets the index of steps and the step
+    /// shown, and names the step to go to; nothing happens when it finds none.
+    pub fn go_by(&mut self, find: impl FnOnce(&StepIndex, u64) -> Option<u64>) -> bool {
+        match find(&self.steps, self.step) {
+            Some(step) => {
+                self.go_to(step);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The index of the run's steps (lines, depths, events).
+    pub fn steps(&self) -> &StepIndex {
+        &self.steps
+    }
+
+    /// The line run last in the frame of the step shown (the editor's "just ran" mark).
+    pub fn line_just_run(&self) -> Option<u32> {
+        self.steps.line_just_run(self.step)
+    }
+
+    pub fn selection(&self) -> Option<&Selection> {
+        self.selection.as_ref()
+    }
+
+    pub fn select(&mut self, selection: Option<Selection>) {
+        if self.selection != selection {
+            self.selection = selection;
+            self.selection_changes = None;
+        }
+    }
+
+    /// The steps at which the selection changed: found once per selection, and again when the run
+    /// ends (a selection made while it records first covers the steps recorded by then).
+    pub fn selection_changes(&mut self) -> &[u64] {
+        if self.selection_changes.is_none() {
+            let changes = match &self.selection {
+                Some(selection) => steps::changes_of(&self.trace, selection).unwrap_or_else(|err| {
+                    self.notice = Some(Notice::error(err.to_string()));
+                    Vec::new()
+                }),
+                None => Vec::new(),
+            };
+            self.selection_changes = Some(changes);
+        }
+        self.selection_changes.as_deref().unwrap_or_default()
+    }
+
+    /// The selection in words: "x in square", "list #0432".
+    pub fn describe_selection(&self) -> Option<String> {
+        let text = match self.selection.as_ref()? {
+            Selection::Name { frame_id, name } => {
+                let frame = self.current.as_ref().and_then(|snapshot| {
+                    snapshot.stack.iter().find(|frame| frame.frame_id == *frame_id)
+                });
+                match frame {
+                    Some(frame) => format!("{name} in {}", frame.function),
+                    None => name.clone(),
+                }
+            }
+            Selection::Object(id) => {
+                let type_name = self.current.as_ref().and_then(|snapshot| snapshot.heap.get(id));
+                match type_name {
+                    Some(object) => format!("{} {}", object.type_name, self.short_ids.label(*id)),
+                    None => self.short_ids.label(*id),
+                }
+            }
+        };
+        Some(text)
+    }
+
+    /// The steps that changed the selection, if they were found already (`selection_changes`).
+    pub fn known_selection_changes(&self) -> Option<&[u64]> {
+        self.selection_changes.as_deref()
+    }
+
+    /// Goes to the next (or previous) step that changed the selection; false if there is none.
+    pub fn go_to_change(&mut self, forward: bool) -> bool {
+        let step = self.step;
+        let target = steps::neighbour_change(self.selection_changes(), step, forward);
+        target.map(|target| self.go_to(target)).is_some()
+    }
+
     pub fn step_back(&mut self) {
         self.go_to(self.step.saturating_sub(1));
     }
@@ -233,6 +344,11 @@ impl Model {
     /// A run was started and has not ended.
     pub fn is_recording(&self) -> bool {
         self.recording
+    }
+
+    /// The run's code objects, disassembled (arrives before the first step of a traced run).
+    pub fn bytecode(&self) -> Option<&Disassembly> {
+        self.bytecode.as_ref()
     }
 
     /// The snapshot of the step shown.

@@ -1,13 +1,10 @@
 //! The settings window (File > Settings…): theme, zoom and the engine limits every run gets. It edits
 //! nothing itself: it returns commands, and the app writes them to the settings store, which saves
-//! them. Also the two translations between stored settings and the rest of the app: the limits of a
-//! run, and the pane layout.
+//! them. Also the translation between stored settings and the limits of a run. (The pane layout is
+//! `ui::workspace`'s.)
 
 use egui::{DragValue, Grid, RichText, Ui};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use super::Tab;
 use super::commands::{Command, EngineLimitsChange};
 use super::theme::{Palette, space};
 use crate::engine::Limits;
@@ -25,41 +22,6 @@ pub fn run_limits(limits: &EngineLimitsSettings) -> Limits {
         memory_limit_mb: limits.memory_limit_mb,
         max_container_items: limits.max_container_items,
         ..Limits::default()
-    }
-}
-
-/// The shape of `Settings::pane_layout`: the widths of the side panes, whether the lesson pane is
-/// shown and which tab is open. Anything unusable in it is ignored (the defaults are used).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PaneLayout {
-    pub lesson_width: Option<f32>,
-    pub inspector_width: Option<f32>,
-    pub lesson_shown: Option<bool>,
-    /// The tab's label, e.g. "Notes".
-    pub tab: Option<String>,
-}
-
-/// Narrower or wider panes than this in a settings file are taken as damage, not as a choice.
-const PANE_WIDTHS: std::ops::RangeInclusive<f32> = 100.0..=4000.0;
-
-impl PaneLayout {
-    pub fn from_settings(value: Option<&Value>) -> Self {
-        let mut layout: PaneLayout =
-            value.and_then(|value| serde_json::from_value(value.clone()).ok()).unwrap_or_default();
-        let usable = |width: &f32| width.is_finite() && PANE_WIDTHS.contains(width);
-        layout.lesson_width = layout.lesson_width.filter(usable);
-        layout.inspector_width = layout.inspector_width.filter(usable);
-        layout
-    }
-
-    pub fn to_value(&self) -> Option<Value> {
-        serde_json::to_value(self).ok()
-    }
-
-    pub fn tab(&self) -> Option<Tab> {
-        let label = self.tab.as_deref()?;
-        Tab::ALL.into_iter().find(|tab| tab.label() == label)
     }
 }
 
@@ -257,24 +219,5 @@ mod tests {
         assert_eq!(group_digits(1_000), "1,000");
         assert_eq!(group_digits(200_000), "200,000");
         assert_eq!(group_digits(100_000_000), "100,000,000");
-    }
-
-    #[test]
-    fn pane_layout_round_trips_and_ignores_damage() {
-        let layout = PaneLayout {
-            lesson_width: Some(320.0),
-            inspector_width: Some(500.0),
-            lesson_shown: Some(false),
-            tab: Some("Notes".into()),
-        };
-        let restored = PaneLayout::from_settings(layout.to_value().as_ref());
-        assert_eq!(restored, layout);
-        assert_eq!(restored.tab(), Some(Tab::Notes));
-        let damaged = serde_json::json!({"lesson_width": -3.0, "inspector_width": "wide", "tab": "Nope"});
-        assert_eq!(PaneLayout::from_settings(Some(&damaged)), PaneLayout::default());
-        let partly = serde_json::json!({"lesson_width": 1e9, "lesson_shown": true, "tab": "Nope"});
-        let layout = PaneLayout::from_settings(Some(&partly));
-        assert_eq!((layout.lesson_width, layout.lesson_shown, layout.tab()), (None, Some(true), None));
-        assert_eq!(PaneLayout::from_settings(Some(&serde_json::json!([1, 2]))), PaneLayout::default());
     }
 }

@@ -1,13 +1,17 @@
 //! The Stack tab: the frames of the current step, outermost first, each with its function, line,
-//! kind and local names (`name = repr`), plus the value being returned or the exception raised.
+//! kind and local names (`name = repr`), plus the value being returned or the exception raised, and
+//! the generators that are alive but paused (their frames are off the stack until resumed).
+//!
+//! Clicking a frame focuses it in the heap diagram; clicking a name selects it for "when did it
+//! change?" (Previous/Next change).
 
 use egui::text::LayoutJob;
 use egui::{RichText, ScrollArea, TextFormat, Ui};
 
-use super::Command;
+use super::commands::{Command, Selection};
 use super::model::Model;
 use super::theme::{self, Palette, REPR_CHARS, space};
-use crate::trace::{Event, FrameKind, Snapshot};
+use crate::trace::{Event, FrameKind, ObjKind, Snapshot};
 
 #[derive(Default)]
 pub struct StackPanel {
@@ -25,9 +29,21 @@ struct StackView {
     returning: Option<String>,
     /// On an exception step: "ZeroDivisionError: division by zero".
     raising: Option<String>,
+    /// Where the travelling exception has been, innermost last ("f, line 3").
+    traceback: Vec<String>,
+    /// Generator and coroutine objects that are alive but not running at this step.
+    paused: Vec<PausedRow>,
+}
+
+struct PausedRow {
+    repr: String,
+    short_id: String,
+    /// The names that refer to it ("gen in <module>").
+    names: Vec<String>,
 }
 
 struct FrameRow {
+    frame_id: u64,
     function: String,
     line: u32,
     kind: FrameKind,
@@ -57,19 +73,33 @@ impl StackPanel {
             self.built_for = Some(model.snapshot_generation());
         }
         let view = &self.view;
+        let selected = model.selection();
+        let mut commands = Vec::new();
         ui.label(RichText::new(&view.summary).color(palette.weak));
         ui.add_space(space::SECTION / 2.0);
         ScrollArea::vertical().id_salt("stack_scroll").auto_shrink(false).show(ui, |ui| {
             let top = view.frames.len().saturating_sub(1);
             for (index, frame) in view.frames.iter().enumerate() {
-                egui::Frame::group(ui.style()).show(ui, |ui| {
+                let label = format!("Frame {} line {}", frame.function, frame.line);
+                let builder = egui::UiBuilder::new().accessibility_label(label).accessibility_role(egui::Role::Group);
+                ui.scope_builder(builder, |ui| egui::Frame::group(ui.style()).show(ui, |ui| {
                     ui.set_width(ui.available_width());
-                    frame_header(ui, frame, palette);
+                    let header = frame_header(ui, frame, palette);
+                    if header.clicked() {
+                        commands.push(Command::FocusFrame(frame.frame_id));
+                    }
                     if frame.locals.is_empty() {
                         ui.label(RichText::new("no local names yet").color(palette.weak));
                     }
                     for local in &frame.locals {
-                        ui.label(local_job(local, palette));
+                        let selection = Selection::Name { frame_id: frame.frame_id, name: local.name.clone() };
+                        let is_selected = selected == Some(&selection);
+                        let response = ui
+                            .selectable_label(is_selected, local_job(local, palette))
+                            .on_hover_text("Select it; Previous/Next change (Ctrl+[ / Ctrl+]) jump to the steps that changed it");
+                        if response.clicked() {
+                            commands.push(Command::Select((!is_selected).then_some(selection)));
+                        }
                     }
                     if index == top {
                         if let Some(value) = &view.returning {
@@ -77,19 +107,35 @@ impl StackPanel {
                         }
                         if let Some(exception) = &view.raising {
                             ui.label(RichText::new(format!("raises {exception}")).color(palette.error));
+                            for place in &view.traceback {
+                                ui.label(RichText::new(format!("  from {place}")).color(palette.weak));
+                            }
                         }
                     }
-                });
+                }));
                 ui.add_space(space::SECTION / 2.0);
             }
+            if !view.paused.is_empty() {
+                ui.label(RichText::new("Paused generators and coroutines").strong());
+                for paused in &view.paused {
+                    let mut text = format!("{}   {}", paused.repr, paused.short_id);
+                    if !paused.names.is_empty() {
+                        text.push_str(&format!("   ({})", paused.names.join(", ")));
+                    }
+                    ui.label(RichText::new(text).font(theme::code_font()).color(palette.warn));
+                }
+            }
         });
-        Vec::new()
+        commands
     }
 }
 
-fn frame_header(ui: &mut Ui, frame: &FrameRow, palette: Palette) {
+/// The frame's name, line and kind; clicking the name focuses the frame in the heap.
+fn frame_header(ui: &mut Ui, frame: &FrameRow, palette: Palette) -> egui::Response {
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(&frame.function).strong().font(theme::code_font()));
+        let name = ui
+            .add(egui::Button::new(RichText::new(&frame.function).strong().font(theme::code_font())).frame(false))
+            .on_hover_text("Show this frame in the heap diagram");
         ui.label(format!("line {}", frame.line));
         let kind = if frame.kind.is_resumable() {
             RichText::new(format!("{} frame (can pause and resume)", frame.kind.as_str())).color(palette.warn)
@@ -97,7 +143,9 @@ fn frame_header(ui: &mut Ui, frame: &FrameRow, palette: Palette) {
             RichText::new(format!("{} frame", frame.kind.as_str())).color(palette.weak)
         };
         ui.label(kind);
-    });
+        name
+    })
+    .inner
 }
 
 /// `x = [1, 2, 3]   #0432` as one label: the name, its object's repr, and the object's short id.
@@ -124,6 +172,7 @@ fn build_view(model: &Model, snapshot: &Snapshot) -> StackView {
         .stack
         .iter()
         .map(|frame| FrameRow {
+            frame_id: frame.frame_id,
             function: frame.function.clone(),
             line: frame.line,
             kind: frame.kind,
@@ -147,7 +196,45 @@ fn build_view(model: &Model, snapshot: &Snapshot) -> StackView {
         (Some(Event::Exception), Some(info)) => Some(format!("{}: {}", info.type_name, info.message)),
         _ => None,
     };
-    StackView { summary, frames, returning, raising }
+    let traceback = match (snapshot.event, &snapshot.exception) {
+        (Some(Event::Exception), Some(info)) => {
+            info.traceback.iter().rev().skip(1).map(|entry| format!("{}, line {}", entry.function, entry.line)).collect()
+        }
+        _ => Vec::new(),
+    };
+    StackView { summary, frames, returning, raising, traceback, paused: paused_generators(model, snapshot) }
+}
+
+/// Whether a generator (by its repr, `<generator object count at 0x…>`) has a frame of that name
+/// running on the stack. Two live generators of one function cannot be told apart this way; both
+/// then count as running, which errs on the side of not calling a running one paused.
+fn is_running(repr: &str, snapshot: &Snapshot) -> bool {
+    let name = repr.split(" object ").nth(1).and_then(|rest| rest.split(" at ").next()).unwrap_or_default();
+    let name = name.rsplit('.').next().unwrap_or(name);
+    snapshot.stack.iter().any(|frame| frame.kind.is_resumable() && frame.function == name)
+}
+
+/// Generator-like objects on the heap whose frame is not on the stack: they wait for `next()`/`send()`.
+fn paused_generators(model: &Model, snapshot: &Snapshot) -> Vec<PausedRow> {
+    let mut paused: Vec<PausedRow> = snapshot
+        .heap
+        .iter()
+        .filter(|(_, object)| object.kind == ObjKind::Generator && !is_running(&object.repr, snapshot))
+        .map(|(&id, object)| {
+            let names = snapshot
+                .stack
+                .iter()
+                .flat_map(|frame| {
+                    frame.locals.iter().filter(move |binding| binding.id == id).map(move |binding| {
+                        format!("{} in {}", binding.name, frame.function)
+                    })
+                })
+                .collect();
+            PausedRow { repr: one_line(&object.repr), short_id: model.short_ids.label(id), names }
+        })
+        .collect();
+    paused.sort_by(|a, b| a.short_id.cmp(&b.short_id));
+    paused
 }
 
 /// A repr on one line (a custom `__repr__` may contain newlines).

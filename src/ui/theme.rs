@@ -22,10 +22,14 @@ pub mod space {
     pub const SECTION: f32 = 10.0;
     /// Left of the code, for line numbers.
     pub const GUTTER_PAD: f32 = 10.0;
-    /// Width of the lesson pane at start.
-    pub const LESSON_WIDTH: f32 = 380.0;
-    /// Width of the panel area (Output, Stack, Heap, Modules) at start.
-    pub const INSPECTOR_WIDTH: f32 = 470.0;
+    /// Inside each pane of the workspace, around its content.
+    pub const PANE_MARGIN: i8 = 6;
+    /// Between the workspace's panes (also the handle for resizing them).
+    pub const PANE_GAP: f32 = 4.0;
+    /// Width of a filter box above a list.
+    pub const FILTER_WIDTH: f32 = 180.0;
+    /// Width of the playback speed picker.
+    pub const SPEED_WIDTH: f32 = 90.0;
     /// Width of the step slider.
     pub const SLIDER_WIDTH: f32 = 260.0;
     /// The notes editor and its preview sit side by side from this width on, one above the other below it.
@@ -95,6 +99,12 @@ pub struct Palette {
     pub gutter_text: Color32,
     /// The line number of the line about to run.
     pub gutter_current: Color32,
+    /// The gutter's arrow at the line about to run.
+    pub next_line_arrow: Color32,
+    /// The gutter's arrow at the line just run (in the frame shown).
+    pub just_run_arrow: Color32,
+    /// A breakpoint's dot in the gutter.
+    pub breakpoint: Color32,
     pub stdout: Color32,
     pub stderr: Color32,
     /// Short object ids (`#0432`) and other secondary facts.
@@ -105,6 +115,8 @@ pub struct Palette {
     pub name: Color32,
     /// Behind something that changed at this step (a module just imported).
     pub changed_bg: Color32,
+    /// Behind what the user picked to look at (a source line's instructions in the Bytecode panel).
+    pub selection_bg: Color32,
     /// Outcomes and worker states.
     pub ok: Color32,
     pub warn: Color32,
@@ -119,12 +131,16 @@ impl Palette {
         error_line_bg: Color32::from_rgb(0x5a, 0x24, 0x2a),
         gutter_text: Color32::from_rgb(0x80, 0x86, 0x90),
         gutter_current: Color32::from_rgb(0xf0, 0xf0, 0xf0),
+        next_line_arrow: Color32::from_rgb(0x58, 0xa6, 0xff),
+        just_run_arrow: Color32::from_rgb(0x56, 0xd3, 0x64),
+        breakpoint: Color32::from_rgb(0xf8, 0x51, 0x49),
         stdout: Color32::from_rgb(0xdc, 0xdc, 0xdc),
         stderr: Color32::from_rgb(0xff, 0x7b, 0x72),
         id_text: Color32::from_rgb(0x8c, 0x9a, 0xab),
         type_name: Color32::from_rgb(0x79, 0xc0, 0xff),
         name: Color32::from_rgb(0xf2, 0xcc, 0x60),
         changed_bg: Color32::from_rgb(0x23, 0x4d, 0x2c),
+        selection_bg: Color32::from_rgb(0x4a, 0x3b, 0x1c),
         ok: Color32::from_rgb(0x56, 0xd3, 0x64),
         warn: Color32::from_rgb(0xe3, 0xb3, 0x41),
         error: Color32::from_rgb(0xff, 0x7b, 0x72),
@@ -136,12 +152,16 @@ impl Palette {
         error_line_bg: Color32::from_rgb(0xff, 0xd7, 0xd5),
         gutter_text: Color32::from_rgb(0x6e, 0x77, 0x81),
         gutter_current: Color32::from_rgb(0x1f, 0x23, 0x28),
+        next_line_arrow: Color32::from_rgb(0x09, 0x69, 0xda),
+        just_run_arrow: Color32::from_rgb(0x1a, 0x7f, 0x37),
+        breakpoint: Color32::from_rgb(0xcf, 0x22, 0x2e),
         stdout: Color32::from_rgb(0x1f, 0x23, 0x28),
         stderr: Color32::from_rgb(0xb3, 0x1d, 0x28),
         id_text: Color32::from_rgb(0x57, 0x60, 0x6a),
         type_name: Color32::from_rgb(0x05, 0x50, 0xae),
         name: Color32::from_rgb(0x7d, 0x4e, 0x00),
         changed_bg: Color32::from_rgb(0xd3, 0xf5, 0xdb),
+        selection_bg: Color32::from_rgb(0xff, 0xec, 0xb8),
         ok: Color32::from_rgb(0x1a, 0x7f, 0x37),
         warn: Color32::from_rgb(0x9a, 0x67, 0x00),
         error: Color32::from_rgb(0xb3, 0x1d, 0x28),
@@ -178,4 +198,125 @@ pub fn install(ctx: &egui::Context, dark: bool) {
         style.spacing.button_padding = egui::vec2(8.0, 3.0);
     });
     ctx.set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
+}
+
+/// The heap diagram (`ui::heap`): sizes in points at zoom 1. One monospace size, so text widths are
+/// known without egui's fonts (the CLI lays out the same diagram); the screen scales it by its zoom.
+pub mod diagram {
+    pub const FONT_SIZE: f32 = 13.0;
+    /// The advance of one character of Hack (egui's monospace font), in ems.
+    pub const CHAR_WIDTH_EM: f32 = 0.602;
+    pub const CHAR_WIDTH: f32 = FONT_SIZE * CHAR_WIDTH_EM;
+    pub const ROW_HEIGHT: f32 = 22.0;
+    pub const HEADER_HEIGHT: f32 = 26.0;
+    /// Left and right of the text inside a box.
+    pub const PAD: f32 = 8.0;
+    /// Between a key column and its value column.
+    pub const KEY_GAP: f32 = 10.0;
+    /// Room for the dot an arrow leaves from.
+    pub const DOT_CELL: f32 = 18.0;
+    pub const DOT_RADIUS: f32 = 3.5;
+    /// Between the frames and the first objects, and between an object and what it refers to.
+    pub const COLUMN_GAP: f32 = 70.0;
+    /// Between two boxes above each other.
+    pub const BOX_GAP: f32 = 16.0;
+    pub const CORNER: f32 = 5.0;
+    pub const OUTLINE: f32 = 1.0;
+    /// Outlines of what changed at this step, the hovered and the selected.
+    pub const STRONG_OUTLINE: f32 = 2.5;
+    pub const ARROW_WIDTH: f32 = 1.4;
+    pub const ARROW_HEAD: f32 = 8.0;
+    /// Characters of a primitive drawn inside its slot before it is cut with `…`.
+    pub const INLINE_CHARS: usize = 28;
+    /// Characters of a dict key before it is cut.
+    pub const KEY_CHARS: usize = 20;
+    /// Characters of an object's own value line.
+    pub const VALUE_CHARS: usize = 40;
+    /// Slots of a container drawn before "+N more".
+    pub const SLOTS_SHOWN: usize = 12;
+    /// Around the whole diagram (and the exported picture).
+    pub const MARGIN: f32 = 20.0;
+    /// Below this many pixels per character on screen, text is left out (it could not be read).
+    pub const MIN_READABLE_FONT_PX: f32 = 4.0;
+    /// The zoom the view allows.
+    pub const MIN_ZOOM: f32 = 0.01;
+    pub const MAX_ZOOM: f32 = 2.5;
+}
+
+/// Colours of the heap diagram, on screen and in exported SVG and PNG files.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DiagramPalette {
+    pub background: Color32,
+    pub frame_fill: Color32,
+    pub frame_header: Color32,
+    pub object_fill: Color32,
+    pub object_header: Color32,
+    pub border: Color32,
+    pub text: Color32,
+    pub weak: Color32,
+    pub name: Color32,
+    pub type_name: Color32,
+    pub id_text: Color32,
+    pub arrow: Color32,
+    /// Arrows and outlines of what the pointer is over.
+    pub hover: Color32,
+    pub selection: Color32,
+    /// Objects new at this step.
+    pub new: Color32,
+    /// Objects changed at this step, names bound at this step.
+    pub changed: Color32,
+    /// Behind a name or slot bound at this step.
+    pub changed_row: Color32,
+    pub badge_fill: Color32,
+    pub badge_text: Color32,
+}
+
+impl DiagramPalette {
+    pub const DARK: DiagramPalette = DiagramPalette {
+        background: Color32::from_rgb(0x1b, 0x1e, 0x24),
+        frame_fill: Color32::from_rgb(0x26, 0x2b, 0x33),
+        frame_header: Color32::from_rgb(0x31, 0x38, 0x44),
+        object_fill: Color32::from_rgb(0x23, 0x2a, 0x36),
+        object_header: Color32::from_rgb(0x2c, 0x3a, 0x50),
+        border: Color32::from_rgb(0x4a, 0x53, 0x62),
+        text: Color32::from_rgb(0xe2, 0xe6, 0xec),
+        weak: Color32::from_rgb(0x9a, 0xa3, 0xb0),
+        name: Color32::from_rgb(0xf2, 0xcc, 0x60),
+        type_name: Color32::from_rgb(0x79, 0xc0, 0xff),
+        id_text: Color32::from_rgb(0x9a, 0xa8, 0xb9),
+        arrow: Color32::from_rgb(0x8b, 0x95, 0xa5),
+        hover: Color32::from_rgb(0xff, 0xa6, 0x57),
+        selection: Color32::from_rgb(0x58, 0xa6, 0xff),
+        new: Color32::from_rgb(0x56, 0xd3, 0x64),
+        changed: Color32::from_rgb(0xe3, 0xb3, 0x41),
+        changed_row: Color32::from_rgb(0x4a, 0x3f, 0x1c),
+        badge_fill: Color32::from_rgb(0x3a, 0x42, 0x50),
+        badge_text: Color32::from_rgb(0xc8, 0xd0, 0xdb),
+    };
+
+    pub const LIGHT: DiagramPalette = DiagramPalette {
+        background: Color32::from_rgb(0xfb, 0xfb, 0xfc),
+        frame_fill: Color32::from_rgb(0xf3, 0xf4, 0xf6),
+        frame_header: Color32::from_rgb(0xe1, 0xe5, 0xea),
+        object_fill: Color32::from_rgb(0xff, 0xff, 0xff),
+        object_header: Color32::from_rgb(0xdd, 0xea, 0xfa),
+        border: Color32::from_rgb(0x9a, 0xa4, 0xb1),
+        text: Color32::from_rgb(0x1f, 0x23, 0x28),
+        weak: Color32::from_rgb(0x5c, 0x66, 0x70),
+        name: Color32::from_rgb(0x7d, 0x4e, 0x00),
+        type_name: Color32::from_rgb(0x05, 0x50, 0xae),
+        id_text: Color32::from_rgb(0x57, 0x60, 0x6a),
+        arrow: Color32::from_rgb(0x5c, 0x66, 0x74),
+        hover: Color32::from_rgb(0xd1, 0x5b, 0x00),
+        selection: Color32::from_rgb(0x09, 0x69, 0xda),
+        new: Color32::from_rgb(0x1a, 0x7f, 0x37),
+        changed: Color32::from_rgb(0xb0, 0x7a, 0x00),
+        changed_row: Color32::from_rgb(0xff, 0xf1, 0xc2),
+        badge_fill: Color32::from_rgb(0xe6, 0xe9, 0xee),
+        badge_text: Color32::from_rgb(0x3b, 0x44, 0x4f),
+    };
+
+    pub fn for_dark_mode(dark: bool) -> DiagramPalette {
+        if dark { DiagramPalette::DARK } else { DiagramPalette::LIGHT }
+    }
 }

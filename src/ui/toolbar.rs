@@ -1,9 +1,11 @@
-//! The toolbar: a button for every command the table marks as a toolbar command, and the step
-//! slider over the recorded steps ("step N of M").
+//! The toolbar: a button for every command the table marks as a toolbar command, the playback
+//! speed, and the step slider over the recorded steps ("step N of M", with a spinner while a run
+//! records).
 
 use egui::{RichText, Slider, Ui};
 
 use super::commands::{self, COMMANDS, Command, CommandStates};
+use super::playback::SPEEDS;
 use super::model::Model;
 use super::theme::{Palette, space};
 
@@ -20,11 +22,29 @@ impl Toolbar {
                     ui.separator();
                 }
                 let tooltip = commands::tooltip(ui.ctx(), spec);
-                let button = ui.add_enabled(states.enabled(&spec.command), egui::Button::new(spec.label));
+                // Play turns into Pause while playing.
+                let label = if spec.command == Command::TogglePlay && states.playing { "Pause" } else { spec.label };
+                // Toggles (Live mode) look pressed while on; Play shows its state by its label.
+                let button = match states.checked(&spec.command) {
+                    Some(on) if spec.command != Command::TogglePlay => egui::Button::selectable(on, label),
+                    _ => egui::Button::new(label),
+                };
+                let button = ui.add_enabled(states.enabled(&spec.command), button);
                 if button.on_hover_text(&tooltip).on_disabled_hover_text(&tooltip).clicked() {
                     commands.push(spec.command.clone());
                 }
             }
+            let speed = egui::ComboBox::from_id_salt("play_speed")
+                .selected_text(format!("{} steps/s", states.play_speed))
+                .width(space::SPEED_WIDTH)
+                .show_ui(ui, |ui| {
+                    for speed in SPEEDS {
+                        if ui.selectable_label(states.play_speed == speed, format!("{speed} steps/s")).clicked() {
+                            commands.push(Command::SetPlaySpeed(speed));
+                        }
+                    }
+                });
+            speed.response.accessible_name("Play speed").on_hover_text("How fast Play moves through the steps");
             ui.separator();
 
             ui.spacing_mut().slider_width = space::SLIDER_WIDTH;
@@ -50,8 +70,43 @@ impl Toolbar {
             } else {
                 RichText::new(format!("step {shown} of {len}"))
             };
+            if model.is_recording() {
+                ui.add(egui::Spinner::new()).on_hover_text("The program is running; its steps are being recorded");
+            }
             ui.label(position);
+            commands.extend(selection_chip(ui, model, palette));
         });
         commands
     }
+}
+
+/// "x in square · 3 changes · ◀ ▶ ✕": the selection followed by Previous/Next change.
+fn selection_chip(ui: &mut Ui, model: &Model, palette: Palette) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let Some(selected) = model.describe_selection() else { return commands };
+    ui.separator();
+    let builder = egui::UiBuilder::new().accessibility_label("Selection");
+    ui.scope_builder(builder, |ui| {
+        ui.label(RichText::new(&selected).strong().color(palette.name));
+        if let Some(changes) = model.known_selection_changes() {
+            let count = match changes.len() {
+                1 => "changed at 1 step".to_owned(),
+                count => format!("changed at {count} steps"),
+            };
+            ui.label(RichText::new(count).color(palette.weak));
+        }
+        for (command, text) in
+            [(Command::PreviousChange, "◀"), (Command::NextChange, "▶"), (Command::Select(None), "✕")]
+        {
+            let (label, help) = match (&command, commands::spec_of(&command)) {
+                (_, Some(spec)) => (spec.label, commands::tooltip(ui.ctx(), spec)),
+                _ => ("Clear selection", "Stop following it".to_owned()),
+            };
+            let button = ui.small_button(text).accessible_name(label).on_hover_text(help);
+            if button.clicked() {
+                commands.push(command);
+            }
+        }
+    });
+    commands
 }

@@ -22,6 +22,7 @@ pub fn request(code: &str, filename: &str) -> RunRequest {
         interactive: false,
         trace: true,
         script_dir: None,
+        instruction_steps: false,
     }
 }
 

@@ -83,6 +83,25 @@ pub fn status_has(harness: &Harness<'_, App>, text: &str) -> bool {
     has_text(harness, "Status bar", text)
 }
 
+/// Presses a toolbar button.
+pub fn click_toolbar(harness: &mut Harness<'_, App>, label: &str) {
+    harness.get_by_label("Toolbar").get_by_label(label).click();
+    harness.step();
+}
+
+/// Presses Run and waits until the run has ended with `outcome` shown in the status bar.
+pub fn run_and_wait(harness: &mut Harness<'_, App>, outcome: &str) {
+    click_toolbar(harness, "Run");
+    wait_for(harness, outcome, Duration::from_secs(20), |h| !app(h).model().is_recording() && status_has(h, outcome));
+    harness.run();
+}
+
+/// Clicks a pane's tab, bringing it forward.
+pub fn show_tab(harness: &mut Harness<'_, App>, tab: &str) {
+    harness.get_by_role_and_label(egui::accesskit::Role::Button, tab).click();
+    harness.run();
+}
+
 /// Replaces the editor's text by typing, as a person would: click, select all, type.
 pub fn type_program(harness: &mut Harness<'_, App>, program: &str) {
     harness.get_by_label("Code editor").click();

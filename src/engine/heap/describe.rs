@@ -8,7 +8,7 @@ use pyo3::ffi;
 use super::HeapTracker;
 use crate::engine::objects::is_builtin_type;
 use crate::engine::pyutil;
-use crate::trace::{HeapObject, ObjKind};
+use crate::trace::ObjKind;
 
 use super::{FieldChange, MAX_INT_BITS_FOR_REPR, Pending, Tracked};
 
@@ -30,16 +30,7 @@ impl HeapTracker {
             }
         };
         let refcount = unsafe { ffi::Py_REFCNT(obj) } as u64;
-        let object = HeapObject {
-            type_name: self.type_name(tp),
-            kind: ObjKind::Leaf,
-            repr: value.to_string(),
-            repr_from_children: false,
-            size,
-            refcount,
-            children: Vec::new(),
-            more: 0,
-        };
+        self.type_names.entry(tp as usize).or_insert_with(|| unsafe { pyutil::type_name(tp) });
         self.objects.insert(
             ptr,
             Tracked {
@@ -57,9 +48,10 @@ impl HeapTracker {
                 refcount,
                 repr: String::new(),
                 composed: false,
+                child_refcounts: Vec::new(),
             },
         );
-        self.pending.insert(ptr, Pending::New { object, replaced });
+        self.pending.insert(ptr, Pending::NewInt { value, type_ptr: tp as usize, size, refcount, replaced });
     }
 
     /// `sys.getsizeof`, remembered for small exact ints (the commonest new object by far).

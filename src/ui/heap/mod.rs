@@ -1,0 +1,263 @@
+//! The Heap panel: the current step drawn as a diagram, frames on the left with their names, objects
+//! on the right, arrows from names and slots to objects.
+//!
+//! Split in the manner of a graph view: `layout` turns the snapshot into a plain `Diagram` (only
+//! when the snapshot, the options or the expanded containers change), `paint` draws it with egui
+//! inside a pan-and-zoom `Scene`, `svg` writes the same diagram as SVG and `export` renders that
+//! to PNG.
+
+pub mod diagram;
+pub mod export;
+pub mod layout;
+pub mod paint;
+pub mod svg;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use egui::{Rect, RichText, Scene, Ui, vec2};
+
+pub use diagram::Diagram;
+pub use layout::{LayoutInput, Placements, StepChanges, ViewOptions, layout};
+
+use self::diagram::MoreAction;
+use self::paint::{Clicked, Galleys, PaintState};
+use super::Command;
+use super::commands::Selection;
+use super::model::{Model, ShortIds};
+use super::theme::{DiagramPalette, Palette, diagram as size};
+use crate::trace::{ObjId, ObjectChange, TraceStore};
+
+pub struct HeapPanel {
+    options: ViewOptions,
+    /// Containers showing every recorded slot.
+    expanded: HashSet<ObjId>,
+    expanded_revision: u64,
+    /// Where each object of the current run was first placed.
+    placements: Placements,
+    placements_run: Option<u64>,
+    /// What `diagram` was laid out from: snapshot generation, options, expanded revision.
+    built_for: Option<(u64, ViewOptions, u64)>,
+    diagram: Option<Diagram>,
+    /// Counts layouts, so the galleys know when to follow.
+    diagram_generation: u64,
+    galleys: Option<Galleys>,
+    focus: Option<u64>,
+    pan_to_focus: bool,
+    /// The part of the diagram in view (the scene's pan and zoom).
+    scene_rect: Rect,
+    fit_pending: bool,
+    /// Why this step's changes could not be read (the diagram is still drawn).
+    problem: Option<String>,
+}
+
+impl Default for HeapPanel {
+    fn default() -> Self {
+        HeapPanel {
+            options: ViewOptions::default(),
+            expanded: HashSet::new(),
+            expanded_revision: 0,
+            placements: Placements::default(),
+            placements_run: None,
+            built_for: None,
+            diagram: None,
+            diagram_generation: 0,
+            galleys: None,
+            focus: None,
+            pan_to_focus: false,
+            scene_rect: Rect::ZERO,
+            fit_pending: true,
+            problem: None,
+        }
+    }
+}
+
+impl HeapPanel {
+    pub fn ui(&mut self, ui: &mut Ui, model: &Model) -> Vec<Command> {
+        let palette = Palette::of(ui);
+        if !self.refresh(model) {
+            let text = if model.is_recording() {
+                "Waiting for the first step..."
+            } else {
+                "Run the program to see its names and objects here."
+            };
+            ui.label(RichText::new(text).color(palette.weak));
+            return Vec::new();
+        }
+        let mut commands = Vec::new();
+        self.toolbar(ui, palette);
+        let Some(diagram) = &self.diagram else { return commands };
+
+        let dark = ui.visuals().dark_mode;
+        let diagram_palette = DiagramPalette::for_dark_mode(dark);
+        let ppp = ui.ctx().pixels_per_point();
+        if !self.galleys.as_ref().is_some_and(|g| g.is_for(self.diagram_generation, ppp, dark)) {
+            self.galleys = Some(Galleys::new(ui, diagram, self.diagram_generation, &diagram_palette, dark));
+        }
+        let Some(galleys) = &self.galleys else { return commands };
+
+        let view_size = ui.available_size();
+        if self.fit_pending {
+            self.scene_rect = paint::fit_rect(diagram.bounds, view_size);
+            self.fit_pending = false;
+        }
+        if self.pan_to_focus {
+            self.pan_to_focus = false;
+            if let Some(frame) = self.focus.and_then(|id| diagram.frame(id))
+                && !self.scene_rect.contains_rect(frame.rect)
+            {
+                self.scene_rect = self.scene_rect.translate(frame.rect.min - vec2(size::MARGIN, size::MARGIN) - self.scene_rect.min);
+            }
+        }
+        let state = PaintState { palette: diagram_palette, selection: model.selection(), focus: self.focus };
+        let frame = egui::Frame::new().fill(diagram_palette.background);
+        let clicked = frame
+            .show(ui, |ui| {
+                Scene::new()
+                    .zoom_range(size::MIN_ZOOM..=size::MAX_ZOOM)
+                    .show(ui, &mut self.scene_rect, |ui| paint::show(ui, diagram, galleys, &state))
+                    .inner
+            })
+            .inner;
+        match clicked {
+            Some(Clicked::Object(id)) => commands.push(Command::Select(Some(Selection::Object(id)))),
+            Some(Clicked::Name { frame_id, name }) => {
+                commands.push(Command::Select(Some(Selection::Name { frame_id, name })));
+            }
+            Some(Clicked::Frame(frame_id)) => commands.push(Command::FocusFrame(frame_id)),
+            Some(Clicked::More { object, action: MoreAction::Expand }) => self.set_expanded(object, true),
+            Some(Clicked::More { object, action: MoreAction::Collapse }) => self.set_expanded(object, false),
+            Some(Clicked::More { action: MoreAction::NotRecorded, .. }) => commands.push(Command::OpenSettings),
+            None => {}
+        }
+        commands
+    }
+
+    fn toolbar(&mut self, ui: &mut Ui, palette: Palette) {
+        ui.horizontal(|ui| {
+            if ui.button("Fit").on_hover_text("Show the whole diagram").clicked() {
+                self.fit_pending = true;
+            }
+            let mut options = self.options;
+            ui.checkbox(&mut options.show_every_object, "Show every object").on_hover_text(
+                "Draw ints, strings and other values as objects of their own, so you can see which names share them",
+            );
+            ui.checkbox(&mut options.badges, "Refcount and size")
+                .on_hover_text("Show each object's sys.getrefcount and sys.getsizeof");
+            self.options = options;
+            if let Some(diagram) = &self.diagram {
+                let changed = diagram.objects.iter().filter(|o| o.change != diagram::Change::None).count();
+                let text = format!("{} · {} objects · {changed} new or changed", diagram.title, diagram.objects.len());
+                ui.label(RichText::new(text).color(palette.weak));
+            }
+            if let Some(problem) = &self.problem {
+                ui.label(RichText::new(problem).color(palette.warn));
+            }
+        });
+    }
+
+    fn set_expanded(&mut self, object: ObjId, expanded: bool) {
+        let changed = if expanded { self.expanded.insert(object) } else { self.expanded.remove(&object) };
+        if changed {
+            self.expanded_revision += 1;
+        }
+    }
+
+    /// Lays the diagram out again if the step, the options or the expanded containers changed.
+    /// `false` when there is no step to show.
+    fn refresh(&mut self, model: &Model) -> bool {
+        let Some(snapshot) = model.current() else {
+            self.diagram = None;
+            self.built_for = None;
+            return false;
+        };
+        if self.placements_run != Some(model.run_id()) {
+            self.placements.clear();
+            self.expanded.clear();
+            self.placements_run = Some(model.run_id());
+            self.fit_pending = true;
+        }
+        let key = (model.snapshot_generation(), self.options, self.expanded_revision);
+        if self.built_for == Some(key) {
+            return self.diagram.is_some();
+        }
+        let changes = match model.trace.delta(snapshot.index) {
+            Ok(delta) => {
+                self.problem = None;
+                StepChanges::of(&delta, snapshot)
+            }
+            Err(err) => {
+                self.problem = Some(format!("What changed at this step is not shown: {err}"));
+                StepChanges::default()
+            }
+        };
+        let input = LayoutInput {
+            snapshot,
+            short_ids: &model.short_ids,
+            changes: &changes,
+            options: self.options,
+            expanded: &self.expanded,
+            title: format!("step {} · line {}", snapshot.index + 1, snapshot.line),
+        };
+        self.diagram = Some(layout(&input, &mut self.placements));
+        self.diagram_generation += 1;
+        self.built_for = Some(key);
+        true
+    }
+
+    /// Outlines a frame and pans it into view (the Stack panel's "focus this frame").
+    pub fn focus_frame(&mut self, frame_id: u64) {
+        self.focus = Some(frame_id);
+        self.pan_to_focus = true;
+    }
+
+    pub fn options(&self) -> ViewOptions {
+        self.options
+    }
+
+    pub fn set_options(&mut self, options: ViewOptions) {
+        self.options = options;
+    }
+
+    /// The diagram of the step shown, as on screen (laid out now if the panel has not drawn it yet).
+    pub fn diagram(&mut self, model: &Model) -> Option<&Diagram> {
+        self.refresh(model);
+        self.diagram.as_ref()
+    }
+
+    /// Writes the step shown to `path` as SVG or PNG (by its extension), in the given theme.
+    pub fn export_to(&mut self, model: &Model, path: &Path, dark: bool) -> Result<(), String> {
+        let diagram = self.diagram(model).ok_or("There is no step to export yet: run the program first.")?;
+        export::write_diagram(path, diagram, &DiagramPalette::for_dark_mode(dark))
+    }
+}
+
+/// The diagram of `step` (0-based) of a recorded run, laid out as the panel does for a fresh view
+/// (for `pyxray render`). Short ids are those the window would show for this run.
+pub fn diagram_of_step(trace: &mut TraceStore, step: u64, options: ViewOptions) -> Result<Diagram, String> {
+    let mut short_ids = ShortIds::default();
+    for index in 0..trace.len() {
+        let delta = trace.delta(index).map_err(|err| err.to_string())?;
+        for change in &delta.objects {
+            if let ObjectChange::New(id, _) = change {
+                short_ids.note(*id);
+            }
+        }
+    }
+    let delta = trace.delta(step).map_err(|err| err.to_string())?;
+    let steps = trace.len();
+    let snapshot = trace
+        .snapshot(step)
+        .map_err(|err| err.to_string())?
+        .ok_or_else(|| format!("step {} was not recorded", step + 1))?;
+    let changes = StepChanges::of(&delta, snapshot);
+    let input = LayoutInput {
+        snapshot,
+        short_ids: &short_ids,
+        changes: &changes,
+        options,
+        expanded: &HashSet::new(),
+        title: format!("step {} of {steps} · line {}", step + 1, snapshot.line),
+    };
+    Ok(layout(&input, &mut Placements::default()))
+}
