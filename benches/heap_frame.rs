@@ -192,7 +192,10 @@ fn main() {
     // A 1600 x 1000 window, the view fitted to the whole diagram: every box on screen, too small
     // for text (left out below 4 px a character), arrows and boxes drawn.
     let window = egui::vec2(1600.0, 1000.0);
-    report_frames(&format!("frame, 1600 x 1000 window, all {boxes} boxes on screen"), frames(&model, window, ViewOptions::default(), 100));
+    report_frames(
+        &format!("frame, 1600 x 1000 window, all {boxes} boxes on screen"),
+        frames(&model, window, ViewOptions::default(), 100),
+    );
     let badges = ViewOptions { show_every_object: false, badges: true };
     report_frames("frame, the same with refcount and size badges", frames(&model, window, badges, 100));
     // The worst case: a screen as large as the diagram at zoom 1, every text drawn.

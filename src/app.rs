@@ -16,9 +16,10 @@ use crate::engine::{Engine, RunRequest, WorkerState};
 use crate::engine::EngineEvent;
 use crate::lessons;
 use crate::trace::Stream;
+use crate::ui::Pane;
+use crate::ui::bytecode::BytecodePanel;
 use crate::ui::commands::LessonRun;
 use crate::ui::commands::{self, Command, CommandStates};
-use crate::ui::bytecode::BytecodePanel;
 use crate::ui::editor::EditorPanel;
 use crate::ui::files::GuardedAction;
 use crate::ui::heap::HeapPanel;
@@ -31,16 +32,16 @@ use crate::ui::stack::StackPanel;
 use crate::ui::status::StatusBar;
 use crate::ui::theme;
 use crate::ui::toolbar::Toolbar;
-use crate::ui::Pane;
 // Notes, progress and settings: the store and its panels.
 use crate::lessons::Catalog;
 use crate::store::{AUTOSAVE_DELAY, ImportSummary, LeftOff, LessonId, Store, StoreError, StorePaths, Theme};
 use crate::ui::commands::{EngineLimitsChange, LessonEvent, NoteCommand};
 use crate::ui::notes::{self, NotesPanel, NotesView, SaveState};
 use crate::ui::notices::{self, Level, NoticeArea};
+use crate::ui::playback::Playback;
+use crate::ui::presenter::{self, PresenterState};
 use crate::ui::progress::{self, LessonSummary, ProgressPanel};
 use crate::ui::settings::{self, SettingsView, SettingsWindow};
-use crate::ui::playback::Playback;
 use crate::ui::workspace::{PaneContents, Workspace};
 
 mod program;
@@ -117,6 +118,8 @@ pub struct PyxrayApp {
     saved_layout: Option<serde_json::Value>,
     /// Playing the recorded steps one after another.
     playback: Playback,
+    /// Presenter mode: slides for a room, drawn instead of the workbench while on.
+    presenter: PresenterState,
     /// The layout changed and is not saved yet.
     layout_changed: bool,
     /// A close was held back because saving failed; the next close goes ahead.
@@ -162,6 +165,7 @@ impl PyxrayApp {
             close_anyway: false,
             layout_changed: false,
             playback: Playback::default(),
+            presenter: PresenterState::default(),
             engine,
             model: Model::new(),
             tab: Pane::Output,
@@ -244,35 +248,12 @@ impl PyxrayApp {
         commands.extend(commands::shortcut_commands(&ctx));
         let states = self.command_states();
 
-        Panel::top("menu_bar").show(ui, |ui| {
-            commands.extend(self.menu.ui(ui, &states));
-        });
-        Panel::top("toolbar").show(ui, |ui| {
-            let builder = UiBuilder::new().accessibility_label("Toolbar").accessibility_role(Role::Toolbar);
-            ui.scope_builder(builder, |ui| commands.extend(self.toolbar.ui(ui, &self.model, &states)));
-        });
-        Panel::bottom("status_bar").show(ui, |ui| {
-            let builder = UiBuilder::new().accessibility_label("Status bar").accessibility_role(Role::Status);
-            ui.scope_builder(builder, |ui| commands.extend(self.status.ui(ui, &self.model)));
-        });
-        if !self.notices.is_empty() {
-            Panel::top("notices").show(ui, |ui| {
-                let builder = UiBuilder::new().accessibility_label("Notices").accessibility_role(Role::Alert);
-                ui.scope_builder(builder, |ui| commands.extend(self.notices.ui(ui)));
-            });
-        }
-        let mut workspace = std::mem::replace(&mut self.workspace, Workspace::placeholder());
-        let drawn = CentralPanel::default().show(ui, |ui| {
-            let mut panes = AppPanes { app: self, states: &states, commands: &mut commands };
-            workspace.ui(ui, &mut panes)
-        });
-        self.workspace = workspace;
-        let layout_edited = drawn.inner.edited;
-        for pane in drawn.inner.closed {
-            if self.tab == pane {
-                self.tab = Pane::Editor;
-            }
-        }
+        let layout_edited = if self.presenter.is_on() {
+            commands.extend(self.presenter_ui(ui, &states));
+            false
+        } else {
+            self.workbench_ui(ui, &states, &mut commands)
+        };
         if self.settings.open {
             commands.extend(self.settings_ui(&ctx));
         }
@@ -287,10 +268,65 @@ impl PyxrayApp {
         self.program_ui(&ctx);
         self.tick_live_mode(&ctx);
         self.keep_learner_data(&ctx, layout_edited);
+        if self.model.refresh_pending() {
+            ctx.request_repaint_after(model::FOLLOW_INTERVAL);
+        }
         if self.model.worker == WorkerState::Running {
             // Steps keep arriving: keep the view moving even between wake-ups.
             ctx.request_repaint_after(Duration::from_millis(50));
         }
+    }
+
+    /// The workbench: menu bar, toolbar, status bar, notices and the panes. Returns whether the
+    /// user edited the pane layout.
+    fn workbench_ui(&mut self, ui: &mut egui::Ui, states: &CommandStates, commands: &mut Vec<Command>) -> bool {
+        Panel::top("menu_bar").show(ui, |ui| {
+            commands.extend(self.menu.ui(ui, states));
+        });
+        Panel::top("toolbar").show(ui, |ui| {
+            let builder = UiBuilder::new().accessibility_label("Toolbar").accessibility_role(Role::Toolbar);
+            ui.scope_builder(builder, |ui| commands.extend(self.toolbar.ui(ui, &self.model, states)));
+        });
+        Panel::bottom("status_bar").show(ui, |ui| {
+            let builder = UiBuilder::new().accessibility_label("Status bar").accessibility_role(Role::Status);
+            ui.scope_builder(builder, |ui| commands.extend(self.status.ui(ui, &self.model)));
+        });
+        if !self.notices.is_empty() {
+            Panel::top("notices").show(ui, |ui| {
+                let builder = UiBuilder::new().accessibility_label("Notices").accessibility_role(Role::Alert);
+                ui.scope_builder(builder, |ui| commands.extend(self.notices.ui(ui)));
+            });
+        }
+        let mut workspace = std::mem::replace(&mut self.workspace, Workspace::placeholder());
+        let drawn = CentralPanel::default().show(ui, |ui| {
+            let mut panes = AppPanes { app: self, states, commands };
+            workspace.ui(ui, &mut panes)
+        });
+        self.workspace = workspace;
+        for pane in drawn.inner.closed {
+            if self.tab == pane {
+                self.tab = Pane::Editor;
+            }
+        }
+        drawn.inner.edited
+    }
+
+    /// Presenter mode, drawn instead of the workbench: the slides and the audience window.
+    fn presenter_ui(&mut self, ui: &mut egui::Ui, states: &CommandStates) -> Vec<Command> {
+        let note = match &self.open_lesson {
+            Some(lesson) => self.store.notes.text(lesson),
+            None => "",
+        };
+        let live = presenter::Live {
+            model: &self.model,
+            heap: &mut self.heap,
+            stack: &mut self.stack,
+            output: &mut self.output,
+            modules: &mut self.modules,
+            bytecode: &mut self.bytecode,
+        };
+        let view = presenter::PresenterView { live, note, states, ran_code: self.last_run_code.as_deref() };
+        self.presenter.ui(ui, view)
     }
 
     fn drain_events(&mut self, ctx: &egui::Context) {
@@ -329,6 +365,7 @@ impl PyxrayApp {
             live_mode: self.program.live_mode(),
             instruction_stepping: self.model.instruction_stepping,
             dark_mode: self.dark_mode,
+            presenter: self.presenter.is_on(),
             has_note: self.open_lesson.is_some(),
             has_output: notes::has_shown_output(&self.model),
         }
@@ -363,6 +400,14 @@ impl PyxrayApp {
             Command::ResetLayout => {
                 self.workspace.reset();
                 self.layout_changed = true;
+            }
+            Command::TogglePresenter => {
+                let lesson = self.open_lesson.as_ref().and_then(|id| self.lesson.catalog().lesson(id.as_str()));
+                let section = match self.lesson.current_position() {
+                    Some((id, section)) if Some(id) == self.open_lesson.as_ref().map(LessonId::as_str) => section,
+                    _ => 0,
+                };
+                self.presenter.toggle(ctx, lesson, section, self.store.settings.get().zoom_factor);
             }
             Command::ToggleDarkMode => {
                 self.dark_mode = !self.dark_mode;

@@ -119,7 +119,10 @@ fn check_step_is_drawn(work: &Workspace, steps: &[Value], index: usize) {
         let function = frame["function"].as_str().expect("function");
         assert!(texts.iter().any(|t| t == function), "frame {function} drawn");
         for name in frame["locals"].as_object().expect("locals").keys() {
-            let row = texts.iter().find(|t| t.starts_with(&format!("{name} → "))).unwrap_or_else(|| panic!("{name} in {all}"));
+            let row = texts
+                .iter()
+                .find(|t| t.starts_with(&format!("{name} → ")))
+                .unwrap_or_else(|| panic!("{name} in {all}"));
             let short = row.split(' ').nth(3).expect("a short id");
             assert!(short.starts_with('#') && short.len() >= 5, "{row:?} names its object's short id");
         }
@@ -130,7 +133,10 @@ fn check_step_is_drawn(work: &Workspace, steps: &[Value], index: usize) {
     for (type_name, repr) in heap.values() {
         let is_value = !repr.contains(" at 0x") && !matches!(type_name.as_str(), "list" | "dict" | "tuple" | "set");
         if is_value {
-            assert!(all.contains(&format!("{type_name} #")) && all.contains(repr.as_str()), "{type_name} {repr:?} in the SVG");
+            assert!(
+                all.contains(&format!("{type_name} #")) && all.contains(repr.as_str()),
+                "{type_name} {repr:?} in the SVG"
+            );
         }
     }
 }
@@ -176,7 +182,8 @@ fn every_id_short_id_and_repr_of_the_step_is_in_the_svg() {
         let snapshot = store.snapshot(step).expect("decodes").expect("recorded").clone();
         for frame in &snapshot.stack {
             for binding in &frame.locals {
-                let row = texts.iter().find(|t| t.starts_with(&format!("{} → ", binding.name))).expect("a row per name");
+                let row =
+                    texts.iter().find(|t| t.starts_with(&format!("{} → ", binding.name))).expect("a row per name");
                 let short = row.split(' ').nth(3).expect("a short id").trim_start_matches('#');
                 assert!(binding.id.to_string().ends_with(short), "{row:?} points at {}", binding.id);
             }
@@ -185,7 +192,9 @@ fn every_id_short_id_and_repr_of_the_step_is_in_the_svg() {
             assert!(all.contains(&format!("id() = {id}")), "{id} named");
             let short = all
                 .match_indices(&format!("{} #", object.type_name))
-                .map(|(at, _)| all[at + object.type_name.len() + 2..].chars().take_while(char::is_ascii_digit).collect::<String>())
+                .map(|(at, _)| {
+                    all[at + object.type_name.len() + 2..].chars().take_while(char::is_ascii_digit).collect::<String>()
+                })
                 .any(|digits| digits.len() >= 4 && id.to_string().ends_with(&digits));
             assert!(short, "the short id of {id} is shown");
             let repr = snapshot.repr_of(*id, pyxray::ui::theme::REPR_CHARS).replace('\n', "\\n");
@@ -208,7 +217,8 @@ fn png_and_every_object_options_work() {
     let svg = work.path("all.svg");
     assert!(work.render(last, &svg, &["--show-every-object"]).status.success());
     let texts = svg_texts(&std::fs::read_to_string(&svg).expect("written"));
-    let int_boxes = texts.iter().filter(|t| t.starts_with("int #") && t.ends_with(" 300") && t.split(' ').count() == 3).count();
+    let int_boxes =
+        texts.iter().filter(|t| t.starts_with("int #") && t.ends_with(" 300") && t.split(' ').count() == 3).count();
     assert_eq!(int_boxes, 1, "one box for the shared int: {texts:?}");
     assert!(texts.iter().any(|t| t.starts_with("b → int #") && !t.contains('=')), "b has an arrow");
 }
@@ -222,7 +232,10 @@ fn bad_requests_get_clear_errors() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     let steps = work.trace().len();
-    assert!(stderr.contains("step 99 is out of range") && stderr.contains(&format!("recorded {steps} steps")), "{stderr}");
+    assert!(
+        stderr.contains("step 99 is out of range") && stderr.contains(&format!("recorded {steps} steps")),
+        "{stderr}"
+    );
 
     let output = work.render(0, &out, &[]);
     assert_eq!(output.status.code(), Some(2));

@@ -86,10 +86,15 @@ fn the_highlighted_instruction_follows_the_steps() {
 fn clicking_a_line_shows_its_instructions_and_the_selector_shows_other_code() {
     let mut harness = ran_program();
     let line = "line 5: x = grow(2)";
+    harness.get_by_label(line).scroll_to_me();
+    harness.run_steps(4);
     harness.get_by_label(line).click();
     harness.run();
     let texts = texts_in(&harness, "Bytecode panel");
-    let note = texts.iter().find(|t| t.starts_with("Line 5 runs at offsets ")).expect("a note on line 5");
+    let note = texts
+        .iter()
+        .find(|t| t.starts_with("Line 5 runs at offsets "))
+        .unwrap_or_else(|| panic!("a note on line 5: {texts:?}"));
     // The note's range covers exactly the instruction rows listed under the line.
     let range = note.trim_start_matches("Line 5 runs at offsets ").trim_end_matches('.');
     let (first, last) = range.split_once('–').expect("a range");
@@ -105,6 +110,8 @@ fn clicking_a_line_shows_its_instructions_and_the_selector_shows_other_code() {
     assert_eq!(selected, Some(egui::accesskit::Toggled::True), "the line's row is marked selected");
 
     // Clicking it again clears the selection.
+    harness.get_by_label(line).scroll_to_me();
+    harness.run_steps(4);
     harness.get_by_label(line).click();
     harness.run();
     assert!(!has_text(&harness, "Bytecode panel", "Line 5 runs at"));
@@ -127,7 +134,8 @@ fn stepping_by_instruction_records_one_step_per_instruction() {
     let toggle = harness.get_by_role_and_label(Role::CheckBox, "Step by instruction");
     assert_eq!(toggle.accesskit_node().toggled(), Some(egui::accesskit::Toggled::False));
     toggle.click();
-    harness.run();
+    // The run it starts keeps the window repainting (the spinner), so no waiting to settle here.
+    harness.step();
     // The toggle records the program again at once.
     wait_for(&mut harness, "the run by instruction", Duration::from_secs(20), |h| {
         let model = app(h).model();

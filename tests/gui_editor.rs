@@ -89,7 +89,11 @@ fn a_gutter_click_sets_a_breakpoint_and_continue_stops_on_its_line() {
     assert_eq!(shown_line(&harness), Some(3), "Continue stops on the breakpoint's line");
     let first_stop = app(&harness).model().step();
     let gutter = harness.get_by_label("Line 3, breakpoint");
-    assert_eq!(gutter.accesskit_node().description().as_deref(), Some("about to run"), "the gutter marks the line about to run");
+    assert_eq!(
+        gutter.accesskit_node().description().as_deref(),
+        Some("about to run"),
+        "the gutter marks the line about to run"
+    );
     let line_2 = harness.get_by_label("Line 2");
     assert_eq!(line_2.accesskit_node().description().as_deref(), Some("just ran"), "and the line just run");
 
@@ -132,7 +136,8 @@ fn an_exception_marks_its_line_with_the_message_until_the_code_is_edited() {
     let mut harness = harness();
     type_program(&mut harness, "a = 1\nb = 0\nc = a / b\nprint(c)\n");
     run_and_wait(&mut harness, "exception");
-    let message = error_message(&harness).unwrap_or_else(|| panic!("no error shown: {:?} {:?}", editor_texts(&harness), app(&harness).model().end));
+    let message = error_message(&harness)
+        .unwrap_or_else(|| panic!("no error shown: {:?} {:?}", editor_texts(&harness), app(&harness).model().end));
     assert_eq!(message, "Error on line 3: ZeroDivisionError: division by zero");
 
     type_more(&mut harness, "# fixed?\n");
@@ -144,7 +149,8 @@ fn a_syntax_error_marks_its_line_and_column() {
     let mut harness = harness();
     type_program(&mut harness, "x = 1\ny = = 2\n");
     run_and_wait(&mut harness, "syntax_error");
-    let message = error_message(&harness).unwrap_or_else(|| panic!("no error shown: {:?} {:?}", editor_texts(&harness), app(&harness).model().end));
+    let message = error_message(&harness)
+        .unwrap_or_else(|| panic!("no error shown: {:?} {:?}", editor_texts(&harness), app(&harness).model().end));
     assert!(message.starts_with("Error on line 2, column 5: SyntaxError"), "{message}");
 }
 
@@ -293,7 +299,7 @@ fn recent_files_are_listed_and_come_back_after_a_restart() {
     harness.run();
 
     command(&mut harness, Command::OpenRecent(second.clone()));
-    assert_eq!(app(&harness).recent_files(), [first.clone()], "a missing file is taken off the list");
+    assert_eq!(app(&harness).recent_files(), std::slice::from_ref(&first), "a missing file is taken off the list");
     assert!(has_text(&harness, "Notices", "second.py is no longer there"), "{:?}", texts_in(&harness, "Notices"));
     command(&mut harness, Command::OpenRecent(first.clone()));
     assert_eq!(app(&harness).code(), "a = 1\n");

@@ -327,8 +327,7 @@ fn a_teacher_folder_loads_its_good_lessons_and_lists_the_broken_ones() {
     assert!(output_text(&harness).contains("done"));
 
     // Answering the predict and passing the exercise completes the lesson.
-    harness.get_by_label("Prediction 1").get_by_label("Your prediction").click();
-    settle(&mut harness);
+    click_in(&mut harness, "Prediction 1", "Your prediction");
     harness.get_by_label("Prediction 1").get_by_label("Your prediction").type_text("2");
     click_in(&mut harness, "Prediction 1", "Check my prediction");
     wait_for(&mut harness, "the verdict", |h| has_text(h, "Prediction 1", "Right!"));
@@ -343,7 +342,10 @@ fn a_teacher_folder_loads_its_good_lessons_and_lists_the_broken_ones() {
     assert!(events(&harness).contains(&LessonEvent::Completed { lesson: "teacher-lesson".into() }));
     click_in(&mut harness, "Lesson panel", "All lessons");
     assert!(
-        harness.get_by_label("Lesson panel").query_by_label_contains("A teacher's lesson, 5 minutes, completed").is_some(),
+        harness
+            .get_by_label("Lesson panel")
+            .query_by_label_contains("A teacher's lesson, 5 minutes, completed")
+            .is_some(),
         "the contents tick the lesson"
     );
 

@@ -9,7 +9,7 @@ use egui_kittest::{Harness, SnapshotResults};
 use pyxray::engine::EngineEvent;
 use pyxray::trace::{
     Binding, Child, Event, Frame, FrameKind, FrameUpdate, HeapObject, Key, ModuleChange, ModuleOrigin, ObjKind,
-    ObjectChange, StackDelta, StepDelta, Stream,
+    ObjectChange, Outcome, RunEnd, StackDelta, StepDelta,
 };
 use pyxray::ui::Model;
 use pyxray::ui::heap::HeapPanel;
@@ -59,11 +59,17 @@ fn made_up_run() -> Model {
             pushed: vec![frame(1, "<module>", FrameKind::Module, 6, &[("shapes", 1100), ("sizes", 1200)])],
         },
         objects: vec![
-            ObjectChange::New(1100, object("list", ObjKind::List, "[3, 4, 'wide']", vec![index(2001), index(2002), index(2003)])),
+            ObjectChange::New(
+                1100,
+                object("list", ObjKind::List, "[3, 4, 'wide']", vec![index(2001), index(2002), index(2003)]),
+            ),
             ObjectChange::New(2001, leaf("int", "3")),
             ObjectChange::New(2002, leaf("int", "4")),
             ObjectChange::New(2003, leaf("str", "'wide'")),
-            ObjectChange::New(1200, object("dict", ObjKind::Dict, "{'a': 12}", vec![Child { key: Key::Object(2004), id: 2005 }])),
+            ObjectChange::New(
+                1200,
+                object("dict", ObjKind::Dict, "{'a': 12}", vec![Child { key: Key::Object(2004), id: 2005 }]),
+            ),
             ObjectChange::New(2004, leaf("str", "'a'")),
             ObjectChange::New(2005, leaf("int", "12")),
         ],
@@ -103,7 +109,7 @@ fn made_up_run() -> Model {
         let bytes = postcard::to_stdvec(&delta).expect("a step encodes");
         model.handle(EngineEvent::Step(bytes));
     }
-    model.handle(EngineEvent::Output { stream: Stream::Stdout, text: String::new() });
+    model.handle(EngineEvent::Finished(RunEnd::new(Outcome::Finished, "finished")));
     model.go_to(1);
     model.refresh();
     model

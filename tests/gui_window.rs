@@ -4,7 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};

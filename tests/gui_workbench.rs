@@ -32,6 +32,12 @@ fn shown_line(harness: &Harness<'_, App>) -> u32 {
     line.parse().expect("a line number")
 }
 
+/// Opens a menu of the menu bar and waits until `entry` shows in it.
+fn open_menu(harness: &mut Harness<'_, App>, menu: &str, entry: &str) {
+    harness.get_by_label(menu).click();
+    wait_for(harness, entry, Duration::from_secs(5), |h| h.query_by_label(entry).is_some());
+}
+
 fn has_tab(harness: &Harness<'_, App>, title: &str) -> bool {
     harness.query_by_role_and_label(egui::accesskit::Role::Button, title).is_some()
 }
@@ -141,7 +147,7 @@ fn play_moves_through_the_steps_and_pauses() {
     click_toolbar(&mut harness, "Play");
     wait_for(&mut harness, "playback to reach the end", Duration::from_secs(10), |h| {
         let model = app(h).model();
-        model.step() + 1 == model.len() && !h.query_by_label("Pause").is_some()
+        model.step() + 1 == model.len() && h.query_by_label("Pause").is_none()
     });
 }
 
@@ -213,14 +219,12 @@ fn panes_close_come_back_and_keep_their_place_across_launches() {
     assert!(harness.query_by_label("Bytecode panel").is_some(), "Bytecode is still the tab in front");
 
     // The View menu brings a closed pane back.
-    harness.get_by_label("View").click();
-    harness.run();
+    open_menu(&mut harness, "View", "Modules Ctrl+4");
     // Menu entries read with their shortcut.
     harness.get_by_label("Modules Ctrl+4").click();
     harness.run();
     assert!(harness.query_by_label("Modules panel").is_some());
-    harness.get_by_label("View").click();
-    harness.run();
+    open_menu(&mut harness, "View", "Lesson pane");
     harness.get_by_label("Lesson pane").click();
     harness.run();
     assert!(has_tab(&harness, "Lesson"), "and the lesson pane too");

@@ -9,10 +9,10 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyModule};
 
+use super::bytecode;
 use super::capture::{InputState, InputStream, OutputStream};
 use super::heap::HeapLimits;
 use super::output::OutputBuffers;
-use super::bytecode;
 use super::protocol::{Response, RunRequest};
 use super::sink::Sink;
 use super::tracer::{self, RecorderConfig};
@@ -127,7 +127,9 @@ fn execute_inner(py: Python<'_>, request: &RunRequest, context: &WorkerContext) 
                     AbortReason::TimeLimit => {
                         format!("time limit: a thread was still running after {:.1} s", time_limit.as_secs_f64())
                     }
-                    other => format!("{} while a thread was still running", other.message().trim_start_matches("pyxray: ")),
+                    other => {
+                        format!("{} while a thread was still running", other.message().trim_start_matches("pyxray: "))
+                    }
                 };
                 end = RunEnd::new(reason.outcome(), message);
                 needs_restart = Some("a thread is still running".into());
@@ -153,10 +155,12 @@ fn execute_inner(py: Python<'_>, request: &RunRequest, context: &WorkerContext) 
     {
         end.message.push_str(" (input() found no more input to read: supply it before running, or with --stdin FILE)");
     }
+    // Checked before `restore`, whose imports would quietly re-create what the program removed.
+    let damage = health_problem(py);
     if let Err(problem) = restore(py, saved) {
         needs_restart = Some(format!("the interpreter could not be restored: {problem}"));
     }
-    if let Some(problem) = health_problem(py) {
+    if let Some(problem) = damage {
         needs_restart = Some(problem);
     }
     watchdog::clear_abort();
@@ -252,8 +256,9 @@ fn restore(py: Python<'_>, saved: Saved<'_>) -> PyResult<()> {
 
 fn health_problem(py: Python<'_>) -> Option<String> {
     let check = || -> PyResult<Option<String>> {
-        let sys = PyModule::import(py, "sys")?;
-        let modules = sys.getattr("modules")?;
+        // The interpreter's own module table: importing `sys` here would re-create a bare one.
+        // SAFETY: GIL held; a borrowed reference to the interpreter's module dict.
+        let modules = unsafe { Bound::from_borrowed_ptr(py, ffi::PyImport_GetModuleDict()) };
         for needed in ["sys", "builtins", "os"] {
             if !modules.contains(needed)? {
                 return Ok(Some(format!("the program removed `{needed}` from sys.modules")));

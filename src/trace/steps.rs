@@ -125,8 +125,7 @@ impl StepIndex {
             Event::Line => return true,
             Event::Call | Event::Return | Event::Exception => return false,
             // Instruction steps (when stepping by instruction) stop at the first of their line.
-            #[allow(unreachable_patterns)]
-            _ => {}
+            Event::Instruction => {}
         }
         let before = step.checked_sub(1).and_then(|before| self.facts(before));
         before.is_none_or(|before| before.line != facts.line || before.depth != facts.depth)
@@ -295,18 +294,30 @@ mod tests {
     }
 
     #[test]
+    fn breakpoints_stop_at_the_first_instruction_of_a_line() {
+        let index = index(&[
+            step(Event::Instruction, 1, 0, vec![frame(1, "<module>", 1, &[])]),
+            step(Event::Instruction, 1, 1, vec![]),
+            step(Event::Instruction, 2, 1, vec![]),
+            step(Event::Instruction, 2, 1, vec![]),
+            step(Event::Instruction, 1, 1, vec![]),
+            step(Event::Instruction, 2, 1, vec![]),
+        ]);
+        let breakpoints = BTreeSet::from([2]);
+        assert_eq!(index.next_breakpoint(0, &breakpoints), Some(2));
+        assert_eq!(index.next_breakpoint(2, &breakpoints), Some(5), "the line's later instructions are not stops");
+        assert_eq!(index.previous_breakpoint(5, &breakpoints), Some(2));
+    }
+
+    #[test]
     fn name_changes_follow_rebinding_and_mutation() {
         let mut store = TraceStore::new();
         let list = HeapObject { type_name: "list".into(), ..HeapObject::default() };
         let mut first = step(Event::Line, 1, 0, vec![frame(1, "<module>", 1, &[])]);
         first.objects = vec![];
         let mut bind = step(Event::Line, 2, 1, vec![]);
-        bind.stack.updated = vec![FrameUpdate {
-            index: 0,
-            line: 2,
-            set: vec![Binding { name: "x".into(), id: 10 }],
-            removed: vec![],
-        }];
+        bind.stack.updated =
+            vec![FrameUpdate { index: 0, line: 2, set: vec![Binding { name: "x".into(), id: 10 }], removed: vec![] }];
         bind.objects = vec![ObjectChange::New(10, list.clone())];
         let quiet = step(Event::Line, 3, 1, vec![]);
         let mut mutate = step(Event::Line, 4, 1, vec![]);

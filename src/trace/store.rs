@@ -87,7 +87,7 @@ impl TraceStore {
     /// Appends one step given as the postcard bytes the worker sent; returns the decoded delta, whose
     /// new objects have been moved into the store (their ids remain, their contents are empty).
     pub fn push_encoded(&mut self, bytes: &[u8]) -> Result<StepDelta, DecodeError> {
-        let mut delta = StepDelta::decode(bytes).map_err(|err| DecodeError(err.to_string()))?;
+        let mut delta: StepDelta = postcard::from_bytes(bytes).map_err(|err| DecodeError(err.to_string()))?;
         let index = self.len();
         self.head.apply_taking(index, &mut delta);
         if index.is_multiple_of(INDEX_STRIDE) {
@@ -161,7 +161,7 @@ impl TraceStore {
     fn replay(&self, snapshot: &mut Snapshot, from: u64, to: u64) -> Result<(), DecodeError> {
         for step in from..=to {
             let delta: StepDelta =
-                StepDelta::decode(self.delta_bytes(step)).map_err(|err| DecodeError(err.to_string()))?;
+                postcard::from_bytes(self.delta_bytes(step)).map_err(|err| DecodeError(err.to_string()))?;
             snapshot.apply(step, &delta);
         }
         Ok(())
@@ -239,7 +239,7 @@ impl TraceStore {
         if step >= self.len() {
             return Err(DecodeError(format!("step {step} was not recorded")));
         }
-        StepDelta::decode(self.delta_bytes(step)).map_err(|err| DecodeError(format!("step {step}: {err}")))
+        postcard::from_bytes(self.delta_bytes(step)).map_err(|err| DecodeError(format!("step {step}: {err}")))
     }
 }
 

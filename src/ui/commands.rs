@@ -77,6 +77,8 @@ pub enum Command {
     ExportHeapSvg,
     ExportHeapPng,
     ToggleDarkMode,
+    /// Presenter mode: the open lesson as slides, big and fullscreen, with an audience window.
+    TogglePresenter,
     /// A line for the program's `input()` (`None` closes its input).
     SendInput(Option<String>),
     Quit,
@@ -449,14 +451,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         false,
         "Record one step per bytecode instruction instead of one per line",
     ),
-    spec(
-        Command::ShowPane(Pane::Editor),
-        "Editor",
-        &[],
-        Menu::View,
-        false,
-        "Show the code editor",
-    ),
+    spec(Command::ShowPane(Pane::Editor), "Editor", &[], Menu::View, false, "Show the code editor"),
     spec(
         Command::ShowPane(Pane::Output),
         "Output",
@@ -523,6 +518,14 @@ pub static COMMANDS: &[CommandSpec] = &[
         "Put every pane back where it was when pyxray was new",
     ),
     spec(Command::ToggleDarkMode, "Dark theme", &[], Menu::View, false, "Switch between the dark and the light theme"),
+    spec(
+        Command::TogglePresenter,
+        "Presenter mode",
+        &[key(NONE, Key::F12), key(CMD_SHIFT, Key::P)],
+        Menu::View,
+        true,
+        "Show the open lesson as slides for a room: large, fullscreen, with an audience window",
+    ),
     after_separator(spec(
         Command::ZoomIn,
         "Zoom in",
@@ -596,7 +599,8 @@ pub fn shortcut_commands(ctx: &egui::Context) -> Vec<Command> {
     let mut commands = Vec::new();
     ctx.input_mut(|input| {
         for (shortcut, command) in shortcuts {
-            if input.consume_shortcut(shortcut) {
+            // A key held down (or pressed quickly) can arrive several times in one frame.
+            while input.consume_shortcut(shortcut) {
                 commands.push(command.clone());
             }
         }
@@ -628,6 +632,7 @@ pub struct CommandStates {
     pub live_mode: bool,
     pub instruction_stepping: bool,
     pub dark_mode: bool,
+    pub presenter: bool,
     /// A lesson is open, so there is a note to add to.
     pub has_note: bool,
     /// The Output tab shows some output at the current step.
@@ -689,6 +694,7 @@ impl CommandStates {
             | Command::ExportHeapPng
             | Command::ToggleLesson
             | Command::ToggleDarkMode
+            | Command::TogglePresenter
             | Command::Lesson(_)
             | Command::Quit => true,
         }
@@ -703,6 +709,7 @@ impl CommandStates {
             Command::ToggleInstructionStepping => Some(self.instruction_stepping),
             Command::ToggleLesson => Some(self.lesson_shown),
             Command::ToggleDarkMode => Some(self.dark_mode),
+            Command::TogglePresenter => Some(self.presenter),
             _ => None,
         }
     }

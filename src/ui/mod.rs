@@ -21,6 +21,7 @@ pub mod notes;
 pub mod notices;
 pub mod output;
 pub mod playback;
+pub mod presenter;
 pub mod progress;
 pub mod settings;
 pub mod stack;

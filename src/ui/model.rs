@@ -28,6 +28,11 @@ impl Notice {
     }
 }
 
+/// While a run records and the view follows it, the snapshot shown moves on at most this often:
+/// every panel rebuilds what it derives from the snapshot when it moves, and a fast program makes
+/// thousands of steps between two frames.
+pub const FOLLOW_INTERVAL: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// Shown while a restart the user asked for is under way; cleared when the new worker is ready.
 pub const RESTARTING: &str = "restarting the interpreter";
 
@@ -50,6 +55,10 @@ pub struct Model {
     recording: bool,
     current: Option<Snapshot>,
     current_key: Option<(u64, u64)>,
+    /// When `current` was last fetched.
+    fetched_at: Option<std::time::Instant>,
+    /// `current` lags the step to show (see `FOLLOW_INTERVAL`): refresh again soon.
+    refresh_pending: bool,
     snapshot_generation: u64,
     output_generation: u64,
     pub short_ids: ShortIds,
@@ -86,6 +95,8 @@ impl Default for Model {
             recording: false,
             current: None,
             current_key: None,
+            fetched_at: None,
+            refresh_pending: false,
             snapshot_generation: 0,
             output_generation: 0,
             short_ids: ShortIds::default(),
@@ -214,6 +225,14 @@ impl Model {
         if self.current_key == Some(key) {
             return;
         }
+        let following_a_recording =
+            self.recording && self.follow && self.current_key.is_some_and(|(run, _)| run == self.run_id);
+        if following_a_recording && self.fetched_at.is_some_and(|at| at.elapsed() < FOLLOW_INTERVAL) {
+            self.refresh_pending = true;
+            return;
+        }
+        self.refresh_pending = false;
+        self.fetched_at = Some(std::time::Instant::now());
         self.current = match self.trace.snapshot(self.step) {
             Ok(snapshot) => snapshot.cloned(),
             Err(err) => {
@@ -223,6 +242,11 @@ impl Model {
         };
         self.current_key = Some(key);
         self.snapshot_generation += 1;
+    }
+
+    /// The snapshot shown lags the newest step for now; `refresh` again within `FOLLOW_INTERVAL`.
+    pub fn refresh_pending(&self) -> bool {
+        self.refresh_pending
     }
 
     /// Shows step `step` (clamped to the recorded ones).
@@ -288,9 +312,10 @@ impl Model {
     pub fn describe_selection(&self) -> Option<String> {
         let text = match self.selection.as_ref()? {
             Selection::Name { frame_id, name } => {
-                let frame = self.current.as_ref().and_then(|snapshot| {
-                    snapshot.stack.iter().find(|frame| frame.frame_id == *frame_id)
-                });
+                let frame = self
+                    .current
+                    .as_ref()
+                    .and_then(|snapshot| snapshot.stack.iter().find(|frame| frame.frame_id == *frame_id));
                 match frame {
                     Some(frame) => format!("{name} in {}", frame.function),
                     None => name.clone(),

@@ -7,7 +7,7 @@ use egui::text::LayoutJob;
 use egui::{Galley, Key, ScrollArea, TextEdit, TextFormat, Ui};
 
 use super::Command;
-use super::model::Model;
+use super::model::{FOLLOW_INTERVAL, Model};
 use super::theme::{self, Palette};
 use crate::trace::Stream;
 
@@ -29,6 +29,7 @@ struct Cached {
     job: LayoutJob,
     /// Bytes of output left out at the start.
     omitted: usize,
+    built_at: std::time::Instant,
     galley: Option<(f32, Arc<Galley>)>,
 }
 
@@ -49,9 +50,14 @@ impl OutputPanel {
         }
 
         let key = (model.step(), model.output_generation(), model.snapshot_generation(), ui.visuals().dark_mode);
-        if self.cache.as_ref().is_none_or(|cached| cached.key != key) {
+        // While a program floods its output, the text is laid out again at most every
+        // FOLLOW_INTERVAL, not at every frame.
+        let fresh_enough = |cached: &Cached| {
+            model.is_recording() && cached.key.3 == key.3 && cached.built_at.elapsed() < FOLLOW_INTERVAL
+        };
+        if self.cache.as_ref().is_none_or(|cached| cached.key != key && !fresh_enough(cached)) {
             let (job, omitted) = build_job(model, palette);
-            self.cache = Some(Cached { key, job, omitted, galley: None });
+            self.cache = Some(Cached { key, job, omitted, built_at: std::time::Instant::now(), galley: None });
         }
         let Some(cached) = self.cache.as_mut() else { return commands };
         if cached.job.text.is_empty() {

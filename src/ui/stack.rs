@@ -82,37 +82,39 @@ impl StackPanel {
             for (index, frame) in view.frames.iter().enumerate() {
                 let label = format!("Frame {} line {}", frame.function, frame.line);
                 let builder = egui::UiBuilder::new().accessibility_label(label).accessibility_role(egui::Role::Group);
-                ui.scope_builder(builder, |ui| egui::Frame::group(ui.style()).show(ui, |ui| {
-                    ui.set_width(ui.available_width());
-                    let header = frame_header(ui, frame, palette);
-                    if header.clicked() {
-                        commands.push(Command::FocusFrame(frame.frame_id));
-                    }
-                    if frame.locals.is_empty() {
-                        ui.label(RichText::new("no local names yet").color(palette.weak));
-                    }
-                    for local in &frame.locals {
-                        let selection = Selection::Name { frame_id: frame.frame_id, name: local.name.clone() };
-                        let is_selected = selected == Some(&selection);
-                        let response = ui
-                            .selectable_label(is_selected, local_job(local, palette))
-                            .on_hover_text("Select it; Previous/Next change (Ctrl+[ / Ctrl+]) jump to the steps that changed it");
-                        if response.clicked() {
-                            commands.push(Command::Select((!is_selected).then_some(selection)));
+                ui.scope_builder(builder, |ui| {
+                    egui::Frame::group(ui.style()).show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        let header = frame_header(ui, frame, palette);
+                        if header.clicked() {
+                            commands.push(Command::FocusFrame(frame.frame_id));
                         }
-                    }
-                    if index == top {
-                        if let Some(value) = &view.returning {
-                            ui.label(RichText::new(format!("returns {value}")).color(palette.ok));
+                        if frame.locals.is_empty() {
+                            ui.label(RichText::new("no local names yet").color(palette.weak));
                         }
-                        if let Some(exception) = &view.raising {
-                            ui.label(RichText::new(format!("raises {exception}")).color(palette.error));
-                            for place in &view.traceback {
-                                ui.label(RichText::new(format!("  from {place}")).color(palette.weak));
+                        for local in &frame.locals {
+                            let selection = Selection::Name { frame_id: frame.frame_id, name: local.name.clone() };
+                            let is_selected = selected == Some(&selection);
+                            let response = ui.selectable_label(is_selected, local_job(local, palette)).on_hover_text(
+                                "Select it; Previous/Next change (Ctrl+[ / Ctrl+]) jump to the steps that changed it",
+                            );
+                            if response.clicked() {
+                                commands.push(Command::Select((!is_selected).then_some(selection)));
                             }
                         }
-                    }
-                }));
+                        if index == top {
+                            if let Some(value) = &view.returning {
+                                ui.label(RichText::new(format!("returns {value}")).color(palette.ok));
+                            }
+                            if let Some(exception) = &view.raising {
+                                ui.label(RichText::new(format!("raises {exception}")).color(palette.error));
+                                for place in &view.traceback {
+                                    ui.label(RichText::new(format!("  from {place}")).color(palette.weak));
+                                }
+                            }
+                        }
+                    })
+                });
                 ui.add_space(space::SECTION / 2.0);
             }
             if !view.paused.is_empty() {
@@ -197,9 +199,13 @@ fn build_view(model: &Model, snapshot: &Snapshot) -> StackView {
         _ => None,
     };
     let traceback = match (snapshot.event, &snapshot.exception) {
-        (Some(Event::Exception), Some(info)) => {
-            info.traceback.iter().rev().skip(1).map(|entry| format!("{}, line {}", entry.function, entry.line)).collect()
-        }
+        (Some(Event::Exception), Some(info)) => info
+            .traceback
+            .iter()
+            .rev()
+            .skip(1)
+            .map(|entry| format!("{}, line {}", entry.function, entry.line))
+            .collect(),
         _ => Vec::new(),
     };
     StackView { summary, frames, returning, raising, traceback, paused: paused_generators(model, snapshot) }
@@ -225,9 +231,11 @@ fn paused_generators(model: &Model, snapshot: &Snapshot) -> Vec<PausedRow> {
                 .stack
                 .iter()
                 .flat_map(|frame| {
-                    frame.locals.iter().filter(move |binding| binding.id == id).map(move |binding| {
-                        format!("{} in {}", binding.name, frame.function)
-                    })
+                    frame
+                        .locals
+                        .iter()
+                        .filter(move |binding| binding.id == id)
+                        .map(move |binding| format!("{} in {}", binding.name, frame.function))
                 })
                 .collect();
             PausedRow { repr: one_line(&object.repr), short_id: model.short_ids.label(id), names }

@@ -30,8 +30,10 @@ pub mod space {
     pub const FILTER_WIDTH: f32 = 180.0;
     /// Width of the playback speed picker.
     pub const SPEED_WIDTH: f32 = 90.0;
-    /// Width of the step slider.
-    pub const SLIDER_WIDTH: f32 = 260.0;
+    /// Room for "step 12,345 of 99,999 (recording)" left of the timeline.
+    pub const STEP_LABEL_WIDTH: f32 = 200.0;
+    /// Narrowest the step slider gets.
+    pub const SLIDER_WIDTH: f32 = 160.0;
     /// The notes editor and its preview sit side by side from this width on, one above the other below it.
     pub const NOTES_SIDE_BY_SIDE_WIDTH: f32 = 620.0;
     /// Tallest the notice area (saving problems, imports) grows before it scrolls.
@@ -83,6 +85,83 @@ pub mod zoom {
 pub fn set_zoom(ctx: &egui::Context, factor: f32) {
     ctx.options_mut(|options| options.zoom_with_keyboard = false);
     ctx.set_zoom_factor(zoom::clamp(factor));
+}
+
+/// Presenter mode (View → Presenter mode): the same panels, read by a room from afar. It is a
+/// theme: a larger zoom on top of the learner's, larger text, and plain black on white (or white on
+/// black) with nothing faint.
+pub mod presenter {
+    use egui::{Color32, FontFamily, FontId, Style, TextStyle};
+
+    /// The presenter's zoom is the learner's zoom times this.
+    pub const ZOOM_FACTOR: f32 = 1.6;
+    /// Text sizes at zoom 1 (the zoom above multiplies them).
+    pub const SLIDE_TITLE: f32 = 30.0;
+    pub const BODY: f32 = 18.0;
+    pub const CODE: f32 = 17.0;
+    pub const SMALL: f32 = 14.0;
+    /// Around a slide's text.
+    pub const SLIDE_MARGIN: i8 = 14;
+    /// Share of the width the slide's text takes; the live panel takes the rest.
+    pub const SLIDE_SHARE: f32 = 0.42;
+    /// Share of the live area's height the Output strip takes below the lesson's panel.
+    pub const OUTPUT_SHARE: f32 = 0.25;
+    /// Width of the speaker's column (notes, next slide) in the presenter window.
+    pub const NOTES_WIDTH: f32 = 260.0;
+    /// The audience window's size when it first opens (it can then go to the projector), in points
+    /// at the presenter zoom: 1280 x 720 pixels at 1.6.
+    pub const AUDIENCE_SIZE: [f32; 2] = [800.0, 450.0];
+    /// Where a platform has one window only, the audience "window" is a preview inside it, this big.
+    pub const AUDIENCE_PREVIEW_SIZE: [f32; 2] = [560.0, 340.0];
+
+    /// The spot that follows the mouse (Pointer), in points.
+    pub const POINTER_RADIUS: f32 = 22.0;
+
+    pub fn zoom(learner_zoom: f32) -> f32 {
+        super::zoom::clamp(learner_zoom * ZOOM_FACTOR)
+    }
+
+    /// Inside the pointer spot: a warm red that shows on black and on white, see-through.
+    pub fn pointer_fill() -> Color32 {
+        Color32::from_rgba_unmultiplied(0xff, 0x3b, 0x30, 0x60)
+    }
+
+    pub fn pointer_ring() -> Color32 {
+        Color32::from_rgb(0xff, 0x3b, 0x30)
+    }
+
+    /// Text that must be read from the back of a room: pure black or white.
+    pub fn text(dark: bool) -> Color32 {
+        if dark { Color32::WHITE } else { Color32::BLACK }
+    }
+
+    /// Behind a slide.
+    pub fn background(dark: bool) -> Color32 {
+        if dark { Color32::BLACK } else { Color32::WHITE }
+    }
+
+    /// The slide and step counters, the timer.
+    pub fn accent(dark: bool) -> Color32 {
+        if dark { Color32::from_rgb(0xff, 0xd8, 0x4d) } else { Color32::from_rgb(0x00, 0x3f, 0xa8) }
+    }
+
+    /// Applies presenter sizes and contrast to one `Ui`'s style (the normal style is never touched,
+    /// so leaving presenter mode has nothing to undo).
+    pub fn apply(style: &mut Style) {
+        let dark = style.visuals.dark_mode;
+        style.text_styles.insert(TextStyle::Body, FontId::new(BODY, FontFamily::Proportional));
+        style.text_styles.insert(TextStyle::Button, FontId::new(BODY, FontFamily::Proportional));
+        style.text_styles.insert(TextStyle::Small, FontId::new(SMALL, FontFamily::Proportional));
+        style.text_styles.insert(TextStyle::Heading, FontId::new(SLIDE_TITLE, FontFamily::Proportional));
+        style.text_styles.insert(TextStyle::Monospace, FontId::new(CODE, FontFamily::Monospace));
+        let visuals = &mut style.visuals;
+        visuals.panel_fill = background(dark);
+        visuals.window_fill = background(dark);
+        visuals.widgets.noninteractive.fg_stroke.color = text(dark);
+        visuals.widgets.inactive.fg_stroke.color = text(dark);
+        visuals.extreme_bg_color = if dark { Color32::from_gray(0x1c) } else { Color32::from_gray(0xf0) };
+        visuals.faint_bg_color = if dark { Color32::from_gray(0x14) } else { Color32::from_gray(0xf6) };
+    }
 }
 
 /// Characters of a repr shown in a row before it is cut with `...`.

@@ -1,12 +1,12 @@
 //! The toolbar: a button for every command the table marks as a toolbar command, the playback
-//! speed, and the step slider over the recorded steps ("step N of M", with a spinner while a run
-//! records).
+//! speed and the selection followed by "when did it change?"; below it the timeline, a slider over
+//! the recorded steps ("step N of M", with a spinner while a run records).
 
 use egui::{RichText, Slider, Ui};
 
 use super::commands::{self, COMMANDS, Command, CommandStates};
-use super::playback::SPEEDS;
 use super::model::Model;
+use super::playback::SPEEDS;
 use super::theme::{Palette, space};
 
 #[derive(Default)]
@@ -16,7 +16,7 @@ impl Toolbar {
     pub fn ui(&mut self, ui: &mut Ui, model: &Model, states: &CommandStates) -> Vec<Command> {
         let mut commands = Vec::new();
         let palette = Palette::of(ui);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             for spec in COMMANDS.iter().filter(|spec| spec.toolbar) {
                 if spec.separator_before {
                     ui.separator();
@@ -45,39 +45,45 @@ impl Toolbar {
                     }
                 });
             speed.response.accessible_name("Play speed").on_hover_text("How fast Play moves through the steps");
-            ui.separator();
-
-            ui.spacing_mut().slider_width = space::SLIDER_WIDTH;
-            let len = model.len();
-            let mut shown = model.step().saturating_add(1).min(len);
-            // With fewer than two steps there is nothing to drag: the handle rests at the start
-            // (nothing recorded) or at the end (the one step).
-            let range = if len <= 1 { 0..=1 } else { 1..=len };
-            let slider = ui
-                .add_enabled(
-                    len > 1,
-                    Slider::new(&mut shown, range).show_value(false).integer().clamping(egui::SliderClamping::Always),
-                )
-                .accessible_name("Step")
-                .on_hover_text("Drag to any recorded step");
-            if slider.changed() && len > 0 {
-                commands.push(Command::GoToStep(shown.saturating_sub(1)));
-            }
-            let position = if len == 0 {
-                RichText::new("no steps recorded").color(palette.weak)
-            } else if model.is_recording() {
-                RichText::new(format!("step {shown} of {len} (recording)")).color(palette.warn)
-            } else {
-                RichText::new(format!("step {shown} of {len}"))
-            };
-            if model.is_recording() {
-                ui.add(egui::Spinner::new()).on_hover_text("The program is running; its steps are being recorded");
-            }
-            ui.label(position);
             commands.extend(selection_chip(ui, model, palette));
         });
+        // The timeline gets a row of its own, so the slider is as wide as the window.
+        ui.horizontal(|ui| commands.extend(timeline(ui, model, palette)));
         commands
     }
+}
+
+/// "step 4 of 12", a spinner while the run records, and the slider over every recorded step.
+fn timeline(ui: &mut Ui, model: &Model, palette: Palette) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let len = model.len();
+    let mut shown = model.step().saturating_add(1).min(len);
+    let position = if len == 0 {
+        RichText::new("no steps recorded").color(palette.weak)
+    } else if model.is_recording() {
+        RichText::new(format!("step {shown} of {len} (recording)")).color(palette.warn)
+    } else {
+        RichText::new(format!("step {shown} of {len}"))
+    };
+    ui.add_sized([space::STEP_LABEL_WIDTH, ui.spacing().interact_size.y], egui::Label::new(position));
+    if model.is_recording() {
+        ui.add(egui::Spinner::new()).on_hover_text("The program is running; its steps are being recorded");
+    }
+    ui.spacing_mut().slider_width = (ui.available_width() - space::ITEM).max(space::SLIDER_WIDTH);
+    // With fewer than two steps there is nothing to drag: the handle rests at the start
+    // (nothing recorded) or at the end (the one step).
+    let range = if len <= 1 { 0..=1 } else { 1..=len };
+    let slider = ui
+        .add_enabled(
+            len > 1,
+            Slider::new(&mut shown, range).show_value(false).integer().clamping(egui::SliderClamping::Always),
+        )
+        .accessible_name("Step")
+        .on_hover_text("Drag to any recorded step");
+    if slider.changed() && len > 0 {
+        commands.push(Command::GoToStep(shown.saturating_sub(1)));
+    }
+    commands
 }
 
 /// "x in square · 3 changes · ◀ ▶ ✕": the selection followed by Previous/Next change.
@@ -96,7 +102,7 @@ fn selection_chip(ui: &mut Ui, model: &Model, palette: Palette) -> Vec<Command> 
             ui.label(RichText::new(count).color(palette.weak));
         }
         for (command, text) in
-            [(Command::PreviousChange, "◀"), (Command::NextChange, "▶"), (Command::Select(None), "✕")]
+            [(Command::PreviousChange, "Previous"), (Command::NextChange, "Next"), (Command::Select(None), "Clear")]
         {
             let (label, help) = match (&command, commands::spec_of(&command)) {
                 (_, Some(spec)) => (spec.label, commands::tooltip(ui.ctx(), spec)),

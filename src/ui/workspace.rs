@@ -136,11 +136,7 @@ impl Workspace {
     }
 
     fn any_tabs(&self) -> Option<TileId> {
-        self.tree
-            .tiles
-            .iter()
-            .find(|(_, tile)| matches!(tile, Tile::Container(Container::Tabs(_))))
-            .map(|(id, _)| *id)
+        self.tree.tiles.iter().find(|(_, tile)| matches!(tile, Tile::Container(Container::Tabs(_)))).map(|(id, _)| *id)
     }
 
     /// Draws the tiles; says which panes the learner closed and whether the layout changed.
@@ -185,7 +181,8 @@ fn saved_tree(value: &Value) -> Option<Tree<Pane>> {
     let tree: Tree<Pane> = serde_json::from_value(value.get("tree")?.clone()).ok()?;
     let root = tree.root()?;
     tree.tiles.get(root)?;
-    let panes: Vec<Pane> = tree.tiles.tiles().filter_map(|tile| if let Tile::Pane(pane) = tile { Some(*pane) } else { None }).collect();
+    let panes: Vec<Pane> =
+        tree.tiles.tiles().filter_map(|tile| if let Tile::Pane(pane) = tile { Some(*pane) } else { None }).collect();
     let each_once = Pane::ALL.iter().all(|pane| panes.iter().filter(|p| *p == pane).count() <= 1);
     // Every child a container names must exist, or egui_tiles would draw holes.
     let children_exist = tree.tiles.tiles().all(|tile| match tile {

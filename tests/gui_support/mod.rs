@@ -96,10 +96,11 @@ pub fn run_and_wait(harness: &mut Harness<'_, App>, outcome: &str) {
     harness.run();
 }
 
-/// Clicks a pane's tab, bringing it forward.
+/// Clicks a pane's tab, bringing it forward. (It may keep repainting while a run records, so this
+/// does not wait for the window to settle.)
 pub fn show_tab(harness: &mut Harness<'_, App>, tab: &str) {
     harness.get_by_role_and_label(egui::accesskit::Role::Button, tab).click();
-    harness.run();
+    harness.run_ok();
 }
 
 /// Replaces the editor's text by typing, as a person would: click, select all, type.

@@ -81,7 +81,6 @@ fn after_closing_stdout_and_the_descriptors() {
 }
 
 #[test]
-#[ignore = "known bug: after sys.modules.clear() the run ends as `crashed` (\"pyxray could not set up the run: module 'sys' has no attribute 'stdout'\") instead of finishing"]
 fn after_clearing_sys_modules() {
     let engine_outcome = Outcome::Finished;
     then_next_run_works("import sys\nsys.modules.clear()\n", Limits::default(), engine_outcome);

@@ -99,6 +99,9 @@ impl Gutter {
         let font = theme::code_font();
         let arrow_right = area.text_left - space::GUTTER_PAD / 2.0 - 2.0;
         let number_right = arrow_right - self.marker;
+        // Over any code scrolled in under it.
+        let gutter_band = |y_range| Rect::from_x_y_ranges(area.left..=area.text_left, y_range);
+        ui.painter().rect_filled(gutter_band(clip.y_range()), 0.0, ui.visuals().extreme_bg_color);
         let mut line = 0u32;
         for (index, row) in galley.rows.iter().enumerate() {
             // No wrapping: every row starts a line, but be exact about it anyway.
@@ -124,6 +127,10 @@ impl Gutter {
             }
             if row_rect.bottom() < clip.top() || row_rect.top() > clip.bottom() {
                 continue;
+            }
+            // The row's highlight, under the numbers and marks, where the gutter covered it.
+            if let Some((_, fill)) = drawn.backgrounds.iter().rev().find(|(rect, _)| *rect == band) {
+                ui.painter().rect_filled(gutter_band(row_rect.y_range()), 0.0, *fill);
             }
 
             let has_breakpoint = breakpoints.contains(&line);

@@ -20,7 +20,7 @@ use gutter::{ErrorMark, Gutter, RowMarks};
 
 /// What the editor holds when the window opens.
 pub const SAMPLE_PROGRAM: &str = "\
-# Press Run (Ctrl+Enter), then step with F10 and Shift+F10.
+# Run: Ctrl+Enter. Step over: F10, into: F11, back: Alt+F11.
 numbers = [1, 2]
 alias = numbers
 alias.append(3)
@@ -146,7 +146,10 @@ impl EditorPanel {
         } else {
             RowMarks {
                 // An exception step's line is marked as an error only while the error is shown.
-                about_to_run: model.marked_line().filter(|(_, mark)| *mark == LineMark::Current || error.is_some()),
+                // With no steps (a syntax error) nothing is about to run; the error mark says it all.
+                about_to_run: model
+                    .marked_line()
+                    .filter(|(_, mark)| !model.is_empty() && (*mark == LineMark::Current || error.is_some())),
                 just_run: model.line_just_run(),
                 error,
             }
@@ -201,11 +204,14 @@ impl EditorPanel {
                         self.note_change(model);
                     }
 
-                    let text_left = response.rect.left();
+                    // The gutter stays at the left edge when the code is scrolled sideways.
+                    let clip = ui.clip_rect();
+                    let gutter_left = gutter_rect.left().max(clip.left());
+                    let text_left = gutter_left + gutter.width();
                     let area = gutter::Area {
-                        left: gutter_rect.left(),
+                        left: gutter_left,
                         text_left,
-                        right: ui.clip_rect().right().max(response.rect.right()),
+                        right: clip.right().max(response.rect.right()),
                         origin: output.galley_pos - vec2(output.galley.rect.left(), 0.0),
                     };
                     let drawn = gutter.show(ui, &output.galley, &area, &marks, &self.breakpoints, &palette);
@@ -213,16 +219,18 @@ impl EditorPanel {
                     for (shape, (rect, fill)) in backgrounds.into_iter().zip(drawn.backgrounds) {
                         ui.painter().set(shape, Shape::rect_filled(rect, 0.0, fill));
                     }
+                    // Only up or down: the row's band is wider than the view.
                     if scroll_to_mark
                         && let Some(rect) = drawn.mark_rect
-                        && !ui.clip_rect().contains_rect(rect)
+                        && !clip.y_range().contains(rect.top())
                     {
-                        ui.scroll_to_rect(rect, Some(egui::Align::Center));
+                        let target = Rect::from_x_y_ranges(clip.left()..=clip.left() + 1.0, rect.y_range());
+                        ui.scroll_to_rect(target, Some(egui::Align::Center));
                     }
                     let separator_x = text_left - space::GUTTER_PAD / 2.0;
                     ui.painter().vline(
                         separator_x,
-                        ui.clip_rect().y_range(),
+                        clip.y_range(),
                         egui::Stroke::new(1.0, palette.gutter_text.gamma_multiply(0.4)),
                     );
                 });

@@ -175,7 +175,8 @@ impl Diagram {
 
     /// Every piece of text drawn.
     pub fn texts(&self) -> impl Iterator<Item = &Text> {
-        let frames = self.frames.iter().flat_map(|frame| frame.texts.iter().chain(frame.rows.iter().flat_map(|r| &r.texts)));
+        let frames =
+            self.frames.iter().flat_map(|frame| frame.texts.iter().chain(frame.rows.iter().flat_map(|r| &r.texts)));
         let objects = self.objects.iter().flat_map(|object| {
             object
                 .texts

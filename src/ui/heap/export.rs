@@ -28,10 +28,9 @@ impl Format {
         match extension.as_deref() {
             Some("svg") => Ok(Format::Svg),
             Some("png") => Ok(Format::Png),
-            Some(other) => Err(format!(
-                "{} ends in .{other}; the heap diagram can be written as .svg or .png",
-                path.display()
-            )),
+            Some(other) => {
+                Err(format!("{} ends in .{other}; the heap diagram can be written as .svg or .png", path.display()))
+            }
             None => Err(format!("{} has no extension; name it .svg or .png", path.display())),
         }
     }

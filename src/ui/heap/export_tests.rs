@@ -30,7 +30,8 @@ fn the_svg_is_well_formed_and_names_everything_drawn() {
         assert_eq!(root.tag_name().name(), "svg");
         let titles: Vec<&str> =
             document.descendants().filter(|n| n.has_tag_name("title")).filter_map(|n| n.text()).collect();
-        let texts: Vec<&str> = document.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
+        let texts: Vec<&str> =
+            document.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
         assert!(titles.contains(&"step 1 · line 3 <&>"), "the title is escaped and read back");
         for row in diagram.rows() {
             assert!(titles.contains(&row.label.as_str()), "no title {:?}", row.label);
@@ -54,12 +55,17 @@ fn the_png_decodes_and_shows_something() {
     assert!(pixmap.width() > 100 && pixmap.height() > 50);
     let background = DiagramPalette::DARK.background;
     let pixels = pixmap.pixels();
-    let differing = pixels.iter().filter(|p| (p.red(), p.green(), p.blue()) != (background.r(), background.g(), background.b())).count();
+    let differing = pixels
+        .iter()
+        .filter(|p| (p.red(), p.green(), p.blue()) != (background.r(), background.g(), background.b()))
+        .count();
     assert!(differing > pixels.len() / 20, "boxes and text are drawn: {differing} of {} pixels", pixels.len());
     // Text is drawn with the bundled font: a strip of a name row holds the name's colour.
     let name = DiagramPalette::DARK.name;
     let near = |p: &resvg::tiny_skia::PremultipliedColorU8| {
-        (p.red() as i32 - name.r() as i32).abs() < 40 && (p.green() as i32 - name.g() as i32).abs() < 40 && (p.blue() as i32 - name.b() as i32).abs() < 40
+        (p.red() as i32 - name.r() as i32).abs() < 40
+            && (p.green() as i32 - name.g() as i32).abs() < 40
+            && (p.blue() as i32 - name.b() as i32).abs() < 40
     };
     assert!(pixels.iter().filter(|p| near(p)).count() > 30, "the names' text is rendered");
 }

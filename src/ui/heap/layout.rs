@@ -50,7 +50,9 @@ impl StepChanges {
                     changes.new_objects.insert(*id);
                 }
                 // A refcount alone moving is not something the learner's line did to the object.
-                ObjectChange::Update(id, update) if update.refcount.is_none() || update.repr.is_some() || update.splice.is_some() => {
+                ObjectChange::Update(id, update)
+                    if update.refcount.is_none() || update.repr.is_some() || update.splice.is_some() =>
+                {
                     changes.updated_objects.insert(*id);
                 }
                 ObjectChange::Update(..) | ObjectChange::Gone(_) => {}
@@ -431,7 +433,11 @@ impl Builder<'_> {
         }
         let mut texts = vec![
             Text { at: pos2(size::PAD, header.center().y), text: title.clone(), role: TextRole::Function },
-            Text { at: pos2(width - size::PAD - text_width(&line), header.center().y), text: line, role: TextRole::Note },
+            Text {
+                at: pos2(width - size::PAD - text_width(&line), header.center().y),
+                text: line,
+                role: TextRole::Note,
+            },
         ];
         if empty {
             texts.push(Text {
@@ -473,14 +479,27 @@ impl Builder<'_> {
                 };
                 value_width = value_width.max(text_width(&value));
                 let label = format!("{} → {described} = {value}", spec.key_label);
-                texts.push(Text { at: pos2(size::PAD + key_column, rect.center().y), text: value, role: TextRole::Value });
+                texts.push(Text {
+                    at: pos2(size::PAD + key_column, rect.center().y),
+                    text: value,
+                    role: TextRole::Value,
+                });
                 (None, label)
             } else {
                 // Placed at the right end by `stretch_row`.
                 (Some(pos2(0.0, rect.center().y)), format!("{} → {described}", spec.key_label))
             };
             let details = self.row_details(spec.target, spec.key_id);
-            rows.push(Row { rect, owner: spec.owner, target: spec.target, texts, dot, changed: spec.changed, label, details });
+            rows.push(Row {
+                rect,
+                owner: spec.owner,
+                target: spec.target,
+                texts,
+                dot,
+                changed: spec.changed,
+                label,
+                details,
+            });
         }
         (rows, size::PAD * 2.0 + key_column + value_width)
     }
@@ -507,11 +526,8 @@ impl Builder<'_> {
         header_width += badges_width;
 
         let mut y = size::HEADER_HEIGHT;
-        let shown_children = object.children.len().min(if self.input.expanded.contains(&id) {
-            usize::MAX
-        } else {
-            size::SLOTS_SHOWN
-        });
+        let shown_children =
+            object.children.len().min(if self.input.expanded.contains(&id) { usize::MAX } else { size::SLOTS_SHOWN });
         let has_rows = !object.children.is_empty() && object.kind != ObjKind::Leaf;
         let mut value_width: f32 = 0.0;
         if !has_rows {

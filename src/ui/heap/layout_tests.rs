@@ -5,11 +5,26 @@ use crate::trace::{Binding, Child, Frame, FrameKind, HeapObject, Key, ObjKind, S
 use crate::ui::heap::diagram::{Change, MoreAction};
 
 pub(crate) fn leaf(type_name: &str, repr: &str) -> HeapObject {
-    HeapObject { type_name: type_name.into(), kind: ObjKind::Leaf, repr: repr.into(), size: 28, refcount: 3, ..HeapObject::default() }
+    HeapObject {
+        type_name: type_name.into(),
+        kind: ObjKind::Leaf,
+        repr: repr.into(),
+        size: 28,
+        refcount: 3,
+        ..HeapObject::default()
+    }
 }
 
 pub(crate) fn container(kind: ObjKind, type_name: &str, children: Vec<Child>) -> HeapObject {
-    HeapObject { type_name: type_name.into(), kind, repr_from_children: true, size: 72, refcount: 2, children, ..HeapObject::default() }
+    HeapObject {
+        type_name: type_name.into(),
+        kind,
+        repr_from_children: true,
+        size: 72,
+        refcount: 2,
+        children,
+        ..HeapObject::default()
+    }
 }
 
 pub(crate) fn items(ids: &[ObjId]) -> Vec<Child> {
@@ -48,7 +63,12 @@ pub(crate) fn short_ids(snapshot: &Snapshot) -> ShortIds {
     ids
 }
 
-fn lay_out(snapshot: &Snapshot, options: ViewOptions, expanded: &HashSet<ObjId>, placements: &mut Placements) -> Diagram {
+fn lay_out(
+    snapshot: &Snapshot,
+    options: ViewOptions,
+    expanded: &HashSet<ObjId>,
+    placements: &mut Placements,
+) -> Diagram {
     let ids = short_ids(snapshot);
     let changes = StepChanges::default();
     let input = LayoutInput { snapshot, short_ids: &ids, changes: &changes, options, expanded, title: "test".into() };
@@ -60,7 +80,8 @@ fn simple(snapshot: &Snapshot) -> Diagram {
 }
 
 fn assert_no_overlaps(diagram: &Diagram) {
-    let rects: Vec<Rect> = diagram.frames.iter().map(|f| f.rect).chain(diagram.objects.iter().map(|o| o.rect)).collect();
+    let rects: Vec<Rect> =
+        diagram.frames.iter().map(|f| f.rect).chain(diagram.objects.iter().map(|o| o.rect)).collect();
     for (i, a) in rects.iter().enumerate() {
         for b in &rects[i + 1..] {
             assert!(!a.shrink(0.5).intersects(b.shrink(0.5)), "{a:?} overlaps {b:?}");
@@ -200,21 +221,36 @@ fn long_containers_are_cut_and_expand_on_request() {
 fn instances_functions_and_cells_get_named_rows() {
     let mut snapshot = Snapshot::default();
     snapshot.heap.insert(1, leaf("int", "3"));
-    snapshot.heap.insert(2, HeapObject {
-        type_name: "Point".into(),
-        kind: ObjKind::Instance,
-        repr: "<__main__.Point object at 0x7f>".into(),
-        children: vec![Child { key: Key::Name("x".into()), id: 1 }],
-        ..HeapObject::default()
-    });
-    snapshot.heap.insert(3, HeapObject { type_name: "cell".into(), kind: ObjKind::Cell, repr: "<cell>".into(), children: items(&[1]), ..HeapObject::default() });
-    snapshot.heap.insert(4, HeapObject {
-        type_name: "function".into(),
-        kind: ObjKind::Function,
-        repr: "<function outer.<locals>.inner at 0x7f>".into(),
-        children: vec![Child { key: Key::Name("count".into()), id: 3 }],
-        ..HeapObject::default()
-    });
+    snapshot.heap.insert(
+        2,
+        HeapObject {
+            type_name: "Point".into(),
+            kind: ObjKind::Instance,
+            repr: "<__main__.Point object at 0x7f>".into(),
+            children: vec![Child { key: Key::Name("x".into()), id: 1 }],
+            ..HeapObject::default()
+        },
+    );
+    snapshot.heap.insert(
+        3,
+        HeapObject {
+            type_name: "cell".into(),
+            kind: ObjKind::Cell,
+            repr: "<cell>".into(),
+            children: items(&[1]),
+            ..HeapObject::default()
+        },
+    );
+    snapshot.heap.insert(
+        4,
+        HeapObject {
+            type_name: "function".into(),
+            kind: ObjKind::Function,
+            repr: "<function outer.<locals>.inner at 0x7f>".into(),
+            children: vec![Child { key: Key::Name("count".into()), id: 3 }],
+            ..HeapObject::default()
+        },
+    );
     snapshot.stack.push(module_frame(&[("p", 2), ("inner", 4)]));
     let diagram = simple(&snapshot);
     assert_eq!(diagram.object(2).expect("instance").rows[0].label, ".x → int #0001 = 3");
@@ -230,7 +266,12 @@ fn changes_of_a_step_are_marked() {
     let delta = StepDelta {
         stack: StackDelta {
             keep: 1,
-            updated: vec![FrameUpdate { index: 0, line: 3, set: vec![Binding { name: "alias".into(), id: 200 }], removed: vec![] }],
+            updated: vec![FrameUpdate {
+                index: 0,
+                line: 3,
+                set: vec![Binding { name: "alias".into(), id: 200 }],
+                removed: vec![],
+            }],
             pushed: vec![],
         },
         objects: vec![
@@ -245,11 +286,25 @@ fn changes_of_a_step_are_marked() {
     let ids = short_ids(&snapshot);
     let expanded = HashSet::new();
     let options = ViewOptions { show_every_object: true, badges: true };
-    let input = LayoutInput { snapshot: &snapshot, short_ids: &ids, changes: &changes, options, expanded: &expanded, title: String::new() };
+    let input = LayoutInput {
+        snapshot: &snapshot,
+        short_ids: &ids,
+        changes: &changes,
+        options,
+        expanded: &expanded,
+        title: String::new(),
+    };
     let diagram = layout(&input, &mut Placements::default());
     assert!(diagram.frames[0].rows[1].changed && !diagram.frames[0].rows[0].changed);
     assert_eq!(diagram.object(103).expect("new int").change, Change::New);
     assert_eq!(diagram.object(200).expect("list").change, Change::None);
-    let badges: Vec<&str> = diagram.object(200).expect("list").texts.iter().filter(|t| t.role == TextRole::Badge).map(|t| t.text.as_str()).collect();
+    let badges: Vec<&str> = diagram
+        .object(200)
+        .expect("list")
+        .texts
+        .iter()
+        .filter(|t| t.role == TextRole::Badge)
+        .map(|t| t.text.as_str())
+        .collect();
     assert_eq!(badges, ["72 B", "rc 2"]);
 }

@@ -106,7 +106,8 @@ impl HeapPanel {
             if let Some(frame) = self.focus.and_then(|id| diagram.frame(id))
                 && !self.scene_rect.contains_rect(frame.rect)
             {
-                self.scene_rect = self.scene_rect.translate(frame.rect.min - vec2(size::MARGIN, size::MARGIN) - self.scene_rect.min);
+                self.scene_rect =
+                    self.scene_rect.translate(frame.rect.min - vec2(size::MARGIN, size::MARGIN) - self.scene_rect.min);
             }
         }
         let state = PaintState { palette: diagram_palette, selection: model.selection(), focus: self.focus };
@@ -134,7 +135,7 @@ impl HeapPanel {
     }
 
     fn toolbar(&mut self, ui: &mut Ui, palette: Palette) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if ui.button("Fit").on_hover_text("Show the whole diagram").clicked() {
                 self.fit_pending = true;
             }
@@ -146,8 +147,8 @@ impl HeapPanel {
                 .on_hover_text("Show each object's sys.getrefcount and sys.getsizeof");
             self.options = options;
             if let Some(diagram) = &self.diagram {
-                let changed = diagram.objects.iter().filter(|o| o.change != diagram::Change::None).count();
-                let text = format!("{} · {} objects · {changed} new or changed", diagram.title, diagram.objects.len());
+                let count = diagram.objects.len();
+                let text = format!("{} · {count} object{}", diagram.title, if count == 1 { "" } else { "s" });
                 ui.label(RichText::new(text).color(palette.weak));
             }
             if let Some(problem) = &self.problem {

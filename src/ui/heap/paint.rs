@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use egui::epaint::{CubicBezierShape, PathStroke};
 use egui::text::{LayoutJob, TextFormat};
-use egui::{Color32, CornerRadius, FontId, Galley, Id, Pos2, Rect, Sense, Shape, Stroke, StrokeKind, Ui, Vec2, pos2, vec2};
+use egui::{
+    Color32, CornerRadius, FontId, Galley, Id, Pos2, Rect, Sense, Shape, Stroke, StrokeKind, Ui, Vec2, pos2, vec2,
+};
 
 use super::diagram::{Change, Diagram, MoreAction, Row, RowOwner, Text};
 use super::svg::text_color;
@@ -74,6 +76,8 @@ pub fn show(ui: &mut Ui, diagram: &Diagram, galleys: &Galleys, state: &PaintStat
     let visible = ui.clip_rect();
     let transform = ui.ctx().layer_transform_to_global(ui.layer_id());
     let scaling = transform.map_or(1.0, |t| t.scaling);
+    // Zoomed out too far to read, rows are under a pixel or two: boxes and arrows only, plainly.
+    let detailed = scaling * size::FONT_SIZE >= size::MIN_READABLE_FONT_PX;
     let mut clicked = None;
     let mut hovered: Option<ObjId> = None;
     let mut hovered_frame: Option<u64> = None;
@@ -105,7 +109,7 @@ pub fn show(ui: &mut Ui, diagram: &Diagram, galleys: &Galleys, state: &PaintStat
         if response.clicked() {
             clicked = Some(Clicked::Frame(frame.frame_id));
         }
-        for row in &frame.rows {
+        for row in frame.rows.iter().filter(|_| detailed) {
             let response = sense(row.rect, base.with(("name", frame.frame_id, &row.owner)), &row.label);
             if response.hovered() {
                 hovered = Some(row.target);
@@ -128,7 +132,7 @@ pub fn show(ui: &mut Ui, diagram: &Diagram, galleys: &Galleys, state: &PaintStat
             hovered = Some(object.id);
             response.on_hover_text(&object.details);
         }
-        for (index, row) in object.rows.iter().enumerate() {
+        for (index, row) in object.rows.iter().enumerate().filter(|_| detailed) {
             let response = sense(row.rect, base.with(("slot", object.id, index)), &row.label);
             if response.hovered() {
                 hovered = Some(row.target);
@@ -138,7 +142,7 @@ pub fn show(ui: &mut Ui, diagram: &Diagram, galleys: &Galleys, state: &PaintStat
                 clicked = Some(Clicked::Object(row.target));
             }
         }
-        for (index, more) in object.more.iter().enumerate() {
+        for (index, more) in object.more.iter().enumerate().filter(|_| detailed) {
             let response = sense(more.rect, base.with(("more", object.id, index)), &more.label);
             if response.clicked() {
                 clicked = Some(Clicked::More { object: object.id, action: more.action.clone() });
@@ -158,7 +162,7 @@ pub fn show(ui: &mut Ui, diagram: &Diagram, galleys: &Galleys, state: &PaintStat
         Some(Selection::Object(id)) => Some(*id),
         _ => None,
     };
-    let draw_text = scaling * size::FONT_SIZE >= size::MIN_READABLE_FONT_PX;
+    let draw_text = detailed;
     let mut texts = galleys.galleys.iter();
     let paint_text = |galley: Option<&Arc<Galley>>, text: &Text| {
         if let Some(galley) = galley
@@ -183,6 +187,10 @@ pub fn show(ui: &mut Ui, diagram: &Diagram, galleys: &Galleys, state: &PaintStat
             } else {
                 Stroke::new(size::OUTLINE, palette.border)
             };
+            if !detailed {
+                painter.rect_filled(frame.rect, CornerRadius::ZERO, outline.color);
+                continue;
+            }
             paint_box(painter, frame.rect, frame.header, palette.frame_fill, palette.frame_header, outline);
             for row in &frame.rows {
                 let selected = matches!((state.selection, &row.owner),
@@ -211,6 +219,11 @@ pub fn show(ui: &mut Ui, diagram: &Diagram, galleys: &Galleys, state: &PaintStat
                     Change::None => Stroke::new(size::OUTLINE, palette.border),
                 }
             };
+            if !detailed {
+                let fill = if outline.width > size::OUTLINE { outline.color } else { palette.object_header };
+                painter.rect_filled(object.rect, CornerRadius::ZERO, fill);
+                continue;
+            }
             paint_box(painter, object.rect, object.header, palette.object_fill, palette.object_header, outline);
             for badge in &object.badges {
                 painter.rect_filled(*badge, CornerRadius::same((badge.height() / 2.0) as u8), palette.badge_fill);
@@ -219,7 +232,11 @@ pub fn show(ui: &mut Ui, diagram: &Diagram, galleys: &Galleys, state: &PaintStat
                 paint_row(painter, row, palette, hovered, false);
             }
         }
-        let all = object.texts.iter().chain(object.rows.iter().flat_map(|r| &r.texts)).chain(object.more.iter().map(|m| &m.text));
+        let all = object
+            .texts
+            .iter()
+            .chain(object.rows.iter().flat_map(|r| &r.texts))
+            .chain(object.more.iter().map(|m| &m.text));
         for text in all {
             let galley = texts.next();
             if in_view {
@@ -240,6 +257,10 @@ pub fn show(ui: &mut Ui, diagram: &Diagram, galleys: &Galleys, state: &PaintStat
             }
             let (color, width) =
                 if highlighted { (palette.hover, size::ARROW_WIDTH * 1.8) } else { (palette.arrow, size::ARROW_WIDTH) };
+            if !detailed {
+                painter.line_segment([arrow.points[0], arrow.points[3]], Stroke::new(width / scaling.max(0.01), color));
+                continue;
+            }
             painter.add(CubicBezierShape::from_points_stroke(
                 arrow.points,
                 false,

@@ -19,8 +19,10 @@ const GUIDE: &[(&str, &str)] = &[
     ),
     (
         "3. Step",
-        "Use Step back and Step forward, or drag the step slider, to move through the recording. The line about \
-         to run is highlighted in the editor.",
+        "Step over (F10) stays in the current function, Step into (F11) follows calls, Step out (Shift+F11) \
+         finishes the function; Alt with the same key goes backwards. Drag the slider to jump anywhere, press Play \
+         to watch it run, or click the gutter to set a breakpoint and Continue (F8) to it. The line about to run \
+         is highlighted in the editor.",
     ),
     (
         "4. Look inside",
