@@ -229,3 +229,34 @@ fn panes_close_come_back_and_keep_their_place_across_launches() {
     harness.run();
     assert!(has_tab(&harness, "Lesson"), "and the lesson pane too");
 }
+
+#[test]
+fn the_stack_lists_generators_that_are_paused_between_resumptions() {
+    let mut harness = harness();
+    type_program(
+        &mut harness,
+        "def count():\n    n = 0\n    while True:\n        yield n\n        n += 1\n\nticks = count()\nfirst = next(ticks)\nsecond = next(ticks)\ndone = True\n",
+    );
+    run_and_wait(&mut harness, "finished");
+    show_tab(&mut harness, "Stack");
+    // At the last step the generator sits paused at its yield: not on the stack, but alive.
+    let texts = texts_in(&harness, "Stack panel");
+    assert!(texts.iter().any(|t| t == "Paused generators and coroutines"), "{texts:?}");
+    let paused = texts.iter().find(|t| t.starts_with("<generator object count")).expect("the paused generator");
+    assert!(paused.contains("ticks in <module>"), "{paused:?}");
+
+    // While it runs (inside next), its frame is on the stack and it is not listed as paused.
+    app_mut(&mut harness).queue_command(Command::GoToStep(0));
+    harness.run();
+    let mut seen_running = false;
+    for _ in 0..app(&harness).model().len() {
+        let texts = texts_in(&harness, "Stack panel");
+        if texts.iter().any(|t| t.starts_with("Frame count")) {
+            seen_running = true;
+            assert!(!texts.iter().any(|t| t.starts_with("<generator object count")), "{texts:?}");
+        }
+        click_toolbar(&mut harness, "Step into");
+        harness.run();
+    }
+    assert!(seen_running, "the generator's frame was on the stack at some step");
+}
