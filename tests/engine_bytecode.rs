@@ -83,8 +83,11 @@ fn reference(script: &str, program: &str) -> String {
 }
 
 /// Every code object of the program, by qualified name and first line, each instruction as `dis`
-/// prints it: offset, opname, arg, argrepr, line, jump target. Lines come from `findlinestarts`
-/// (the table `dis` reads), carried forward, rather than from the instruction's own fields.
+/// prints it: offset, opname, arg, argrepr, line, jump target. Lines come from the code object's
+/// own tables rather than from the instruction's fields: before 3.13, `findlinestarts` carried
+/// forward (`dis` prints a line only where it starts); from 3.13, `co_lines()`, where an
+/// instruction the compiler gave no line (an exception handler's clean-up) has none, as `dis`
+/// prints `--` for it.
 const DIS_REFERENCE: &str = r#"
 import dis, json, sys
 code = compile(sys.stdin.read(), "main.py", "exec")
@@ -93,9 +96,12 @@ todo = [code]
 while todo:
     co = todo.pop()
     starts = dict((offset, line) for offset, line in dis.findlinestarts(co) if line is not None)
+    ranges = list(co.co_lines())
     rows, line = [], None
     for ins in dis.Bytecode(co):
-        if ins.offset in starts:
+        if sys.version_info >= (3, 13):
+            line = next((l for start, end, l in ranges if start <= ins.offset < end), None)
+        elif ins.offset in starts:
             line = starts[ins.offset]
         rows.append([ins.offset, ins.opname, ins.arg, ins.argrepr, line, bool(ins.is_jump_target)])
     out[f"{getattr(co, 'co_qualname', co.co_name)}@{co.co_firstlineno}"] = rows
