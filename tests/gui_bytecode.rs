@@ -153,7 +153,8 @@ fn stepping_by_instruction_records_one_step_per_instruction() {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Home);
     harness.run();
     let mut instruction_steps = 0;
-    for _ in 0..by_instruction.min(40) {
+    let checked = by_instruction.min(40);
+    for _ in 0..checked {
         let snapshot = app(&harness).model().current().expect("a step").clone();
         if snapshot.event == Some(Event::Instruction) {
             instruction_steps += 1;
@@ -162,5 +163,7 @@ fn stepping_by_instruction_records_one_step_per_instruction() {
         }
         step_forward(&mut harness);
     }
-    assert!(instruction_steps > 20, "{instruction_steps}");
+    // At least half: the rest are the call, return and exception events around them, whose share
+    // depends on the Python version.
+    assert!(instruction_steps * 2 >= checked, "{instruction_steps} instruction steps of {checked}");
 }
