@@ -260,3 +260,18 @@ fn the_stack_lists_generators_that_are_paused_between_resumptions() {
     }
     assert!(seen_running, "the generator's frame was on the stack at some step");
 }
+
+#[test]
+fn quick_key_presses_each_take_a_step() {
+    let mut harness = ran_calls();
+    harness.key_press(Key::F11);
+    harness.key_press(Key::F11);
+    harness.key_press(Key::F11);
+    harness.run();
+    assert_eq!(app(&harness).model().step(), 3, "three presses in one frame, three steps");
+    harness.key_press(Key::F11);
+    harness.run();
+    harness.key_press(Key::F11);
+    harness.run();
+    assert_eq!(app(&harness).model().step(), 5);
+}
