@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use pyxray::app::PyxrayApp;
-use pyxray::engine::{Engine, EngineEvent, Limits, RunRequest};
+use pyxray::engine::{Engine, EngineEvent, RunRequest};
 use pyxray::ui::commands::Command;
 use pyxray::ui::live::DEBOUNCE;
 
@@ -218,16 +218,7 @@ fn engine_round_trips(runs: usize) -> Vec<Duration> {
     }
     (0..runs)
         .map(|_| {
-            let request = RunRequest {
-                code: PROGRAM.to_owned(),
-                filename: "main.py".to_owned(),
-                limits: Limits::default(),
-                stdin: String::new(),
-                interactive: false,
-                trace: true,
-                script_dir: None,
-                instruction_steps: false,
-            };
+            let request = RunRequest::traced(PROGRAM, "main.py");
             let started = Instant::now();
             engine.run(request).expect("the worker takes the run");
             loop {

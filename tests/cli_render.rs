@@ -160,19 +160,10 @@ fn the_svg_names_every_variable_and_object_of_the_step() {
 /// The same check in one run, through the library: every object's full id, short id and repr.
 #[test]
 fn every_id_short_id_and_repr_of_the_step_is_in_the_svg() {
-    use pyxray::engine::{Engine, Limits, RunRequest};
+    use pyxray::engine::{Engine, RunRequest};
     let engine = Engine::start(PathBuf::from(env!("CARGO_BIN_EXE_pyxray")), None);
     pyxray::cli::wait_ready(&engine).expect("the worker starts");
-    let request = RunRequest {
-        code: PROGRAM.to_owned(),
-        filename: "prog.py".into(),
-        limits: Limits::default(),
-        stdin: String::new(),
-        interactive: false,
-        trace: true,
-        script_dir: None,
-        instruction_steps: false,
-    };
+    let request = RunRequest::traced(PROGRAM, "prog.py");
     let mut store = pyxray::cli::record(&engine, request).expect("recorded");
     for step in [store.len() - 1, store.len() / 2] {
         let diagram = pyxray::ui::heap::diagram_of_step(&mut store, step, Default::default()).expect("laid out");

@@ -68,6 +68,22 @@ pub struct RunRequest {
     pub instruction_steps: bool,
 }
 
+impl RunRequest {
+    /// A traced run of `code` under `filename` with the default limits, no input, line steps.
+    pub fn traced(code: impl Into<String>, filename: impl Into<String>) -> Self {
+        RunRequest {
+            code: code.into(),
+            filename: filename.into(),
+            limits: Limits::default(),
+            stdin: String::new(),
+            interactive: false,
+            trace: true,
+            script_dir: None,
+            instruction_steps: false,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Request {
     Run(RunRequest),

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use pyxray::engine::{Engine, EngineEvent, Limits, RunRequest};
+use pyxray::engine::{Engine, EngineEvent, RunRequest};
 use pyxray::trace::{RunEnd, TraceStore};
 
 pub fn engine() -> Engine {
@@ -14,16 +14,7 @@ pub fn engine() -> Engine {
 }
 
 pub fn request(code: &str, filename: &str) -> RunRequest {
-    RunRequest {
-        code: code.to_owned(),
-        filename: filename.to_owned(),
-        limits: Limits::default(),
-        stdin: String::new(),
-        interactive: false,
-        trace: true,
-        script_dir: None,
-        instruction_steps: false,
-    }
+    RunRequest::traced(code, filename)
 }
 
 pub fn record(engine: &Engine, request: RunRequest) -> TraceStore {
