@@ -70,6 +70,19 @@ fn next_run_works(harness: &mut Harness<'_, App>) {
     run_and_wait(harness, "finished");
     show_tab(harness, "Output");
     assert!(has_text(harness, "Output panel", "next 1"), "{:?}", texts_in(harness, "Output panel"));
+    learner_data_is_whole(harness);
+}
+
+/// Notes, progress and settings still save, and nothing had to be set aside as damaged or in conflict.
+fn learner_data_is_whole(harness: &mut Harness<'_, App>) {
+    assert!(app_mut(harness).flush_store().is_ok(), "the learner's data saves");
+    let dir = app(harness).store().paths.dir.clone();
+    let set_aside: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the data folder")
+        .filter_map(|entry| entry.ok().map(|entry| entry.file_name().to_string_lossy().into_owned()))
+        .filter(|name| name.contains(".corrupt-") || name.contains(".conflict-"))
+        .collect();
+    assert!(set_aside.is_empty(), "set aside in {}: {set_aside:?}", dir.display());
 }
 
 #[test]
