@@ -76,7 +76,7 @@ fn list(items: &[ObjId]) -> HeapObject {
     HeapObject {
         type_name: "list".into(),
         kind: ObjKind::List,
-        repr_from_children: true,
+        flags: pyxray::trace::ObjFlags::REPR_FROM_CHILDREN,
         size: 56 + 8 * items.len() as u64,
         refcount: 1,
         children: items.iter().map(|&id| Child { key: Key::Index, id }).collect(),

@@ -23,6 +23,7 @@ use crate::ui::commands::{self, Command, CommandStates};
 use crate::ui::editor::EditorPanel;
 use crate::ui::files::GuardedAction;
 use crate::ui::heap::HeapPanel;
+use crate::ui::internals::InternalsPanel;
 use crate::ui::lesson::LessonPane;
 use crate::ui::menu::MenuBar;
 use crate::ui::model::{self, Model, Notice};
@@ -34,7 +35,9 @@ use crate::ui::theme;
 use crate::ui::toolbar::Toolbar;
 // Notes, progress and settings: the store and its panels.
 use crate::lessons::Catalog;
-use crate::store::{AUTOSAVE_DELAY, ImportSummary, LeftOff, LessonId, Store, StoreError, StorePaths, Theme};
+use crate::store::{
+    AUTOSAVE_DELAY, ExampleKey, ImportSummary, LeftOff, LessonId, Store, StoreError, StorePaths, Theme,
+};
 use crate::ui::commands::{EngineLimitsChange, LessonEvent, NoteCommand};
 use crate::ui::notes::{self, NotesPanel, NotesView, SaveState};
 use crate::ui::notices::{self, Level, NoticeArea};
@@ -96,6 +99,7 @@ pub struct PyxrayApp {
     heap: HeapPanel,
     modules: ModulesPanel,
     bytecode: BytecodePanel,
+    internals: InternalsPanel,
     /// Notes, progress and settings on disk (autosaved by `tick`, flushed on close).
     store: Store,
     /// The catalogue's lessons (ids, titles, what they contain), for notes and progress.
@@ -110,6 +114,8 @@ pub struct PyxrayApp {
     queued: Vec<Command>,
     /// The code of the run the model holds.
     last_run_code: Option<String>,
+    /// The lesson example the model's run is of (its bookmarks are the ones shown), if it is one.
+    example_run: Option<ExampleKey>,
     /// From "where you left off": the step to show once this code has run again.
     restore_step: Option<(String, u64)>,
     /// The lesson and section last saved as "where you left off".
@@ -160,6 +166,7 @@ impl PyxrayApp {
             notices: NoticeArea::default(),
             queued: Vec::new(),
             last_run_code: None,
+            example_run: None,
             restore_step: None,
             saved_position: None,
             close_anyway: false,
@@ -185,6 +192,7 @@ impl PyxrayApp {
             heap: HeapPanel::default(),
             modules: ModulesPanel::default(),
             bytecode: BytecodePanel::default(),
+            internals: InternalsPanel::default(),
         };
         if let Some(text) = folder_notice {
             app.notices.push(Level::Warning, text);
@@ -239,6 +247,16 @@ impl PyxrayApp {
         }
         self.advance_playback(&ctx);
         self.model.refresh();
+        let motion_secs = if self.store.settings.get().reduce_motion {
+            0.0
+        } else if self.presenter.is_on() {
+            theme::presenter::HEAP_MOTION_SECS
+        } else {
+            theme::diagram::MOTION_SECS
+        };
+        self.heap.set_motion_secs(motion_secs);
+        let fit_zoom_max = if self.presenter.is_on() { theme::presenter::HEAP_FIT_ZOOM } else { 1.0 };
+        self.heap.set_fit_zoom_max(fit_zoom_max);
         if self.model.selection().is_some() {
             // Cached: found again only when the selection or the run changes.
             self.model.selection_changes();
@@ -285,7 +303,8 @@ impl PyxrayApp {
         });
         Panel::top("toolbar").show(ui, |ui| {
             let builder = UiBuilder::new().accessibility_label("Toolbar").accessibility_role(Role::Toolbar);
-            ui.scope_builder(builder, |ui| commands.extend(self.toolbar.ui(ui, &self.model, states)));
+            let bookmarks = self.bookmarks();
+            ui.scope_builder(builder, |ui| commands.extend(self.toolbar.ui(ui, &self.model, states, &bookmarks)));
         });
         Panel::bottom("status_bar").show(ui, |ui| {
             let builder = UiBuilder::new().accessibility_label("Status bar").accessibility_role(Role::Status);
@@ -303,6 +322,9 @@ impl PyxrayApp {
             workspace.ui(ui, &mut panes)
         });
         self.workspace = workspace;
+        if self.presenter.pointer_shown() {
+            presenter::pointer_spot(ui.ctx());
+        }
         for pane in drawn.inner.closed {
             if self.tab == pane {
                 self.tab = Pane::Editor;
@@ -313,6 +335,7 @@ impl PyxrayApp {
 
     /// Presenter mode, drawn instead of the workbench: the slides and the audience window.
     fn presenter_ui(&mut self, ui: &mut egui::Ui, states: &CommandStates) -> Vec<Command> {
+        let bookmarks = self.bookmarks();
         let note = match &self.open_lesson {
             Some(lesson) => self.store.notes.text(lesson),
             None => "",
@@ -324,8 +347,15 @@ impl PyxrayApp {
             output: &mut self.output,
             modules: &mut self.modules,
             bytecode: &mut self.bytecode,
+            internals: &mut self.internals,
         };
-        let view = presenter::PresenterView { live, note, states, ran_code: self.last_run_code.as_deref() };
+        let view = presenter::PresenterView {
+            live,
+            note,
+            states,
+            ran_code: self.last_run_code.as_deref(),
+            bookmarks: &bookmarks,
+        };
         self.presenter.ui(ui, view)
     }
 
@@ -348,10 +378,30 @@ impl PyxrayApp {
         }
     }
 
+    /// The bookmarked steps of the lesson example shown (sorted), within its recorded steps.
+    pub fn bookmarks(&self) -> Vec<u64> {
+        let Some(example) = &self.example_run else { return Vec::new() };
+        let len = self.model.len();
+        let mut steps = self.store.settings.get().presenter_bookmarks.steps(example);
+        steps.retain(|&step| step < len);
+        steps
+    }
+
+    pub fn presenter(&self) -> &PresenterState {
+        &self.presenter
+    }
+
     fn command_states(&self) -> CommandStates {
         let len = self.model.len();
         let step = self.model.step();
+        let bookmarks = self.bookmarks();
         CommandStates {
+            can_bookmark: self.example_run.is_some() && len > 0,
+            bookmarked: len > 0 && bookmarks.contains(&step),
+            bookmark_before: len > 0 && presenter::bookmarks::previous(&bookmarks, step).is_some(),
+            bookmark_after: presenter::bookmarks::next(&bookmarks, step).is_some(),
+            spotlight: self.presenter.spotlight_on(),
+            pointer: self.presenter.pointer_shown(),
             can_run: !self.model.is_busy(),
             can_stop: self.model.is_busy(),
             can_step_back: len > 0 && step > 0,
@@ -534,6 +584,29 @@ impl PyxrayApp {
                 self.playback.toggle();
             }
             Command::SetPlaySpeed(speed) => self.playback.set_speed(speed),
+            Command::ToggleBookmark => {
+                if let Some(example) = &self.example_run {
+                    let step = self.model.step();
+                    self.store.settings.edit(Instant::now()).presenter_bookmarks.toggle(example, step);
+                }
+            }
+            Command::NextBookmark => {
+                if let Some(step) = presenter::bookmarks::next(&self.bookmarks(), self.model.step()) {
+                    self.model.go_to(step);
+                }
+            }
+            Command::PreviousBookmark => {
+                if let Some(step) = presenter::bookmarks::previous(&self.bookmarks(), self.model.step()) {
+                    self.model.go_to(step);
+                }
+            }
+            Command::ToggleSpotlight => self.presenter.toggle_spotlight(),
+            Command::TogglePointer => self.presenter.toggle_pointer(),
+            Command::SetReduceMotion(reduce) => {
+                self.store.settings.update(Instant::now(), |settings| {
+                    std::mem::replace(&mut settings.reduce_motion, reduce) != reduce
+                });
+            }
             Command::PreviousChange => {
                 if !self.model.go_to_change(false) {
                     self.model.notice = Some(Notice::info("no earlier change of the selection"));
@@ -568,7 +641,14 @@ impl PyxrayApp {
         }
         let due = self.playback.due(ctx.input(|input| input.time));
         if due > 0 {
-            self.model.go_to(self.model.step().saturating_add(due));
+            let (from, to) = (self.model.step(), self.model.step().saturating_add(due));
+            // "Pause here": playback stops at a bookmarked step of the example.
+            if let Some(mark) = presenter::bookmarks::stop_between(&self.bookmarks(), from, to) {
+                self.model.go_to(mark);
+                self.playback.pause();
+                return;
+            }
+            self.model.go_to(to);
         }
         let at_end = self.model.step() + 1 >= self.model.len();
         if at_end && !self.model.is_recording() {
@@ -622,6 +702,10 @@ impl PyxrayApp {
         match self.engine.run(request) {
             Ok(()) => {
                 self.model.begin_run();
+                self.example_run = match &run {
+                    LessonRun::Example { lesson, index, .. } => Some(ExampleKey::new(lesson, *index, &code)),
+                    _ => None,
+                };
                 self.last_run_code = Some(code);
                 self.pending_lesson_run = Some((self.model.run_id(), run));
             }
@@ -682,6 +766,7 @@ impl PyxrayApp {
             Ok(()) => {
                 self.model.begin_run();
                 self.last_run_code = Some(self.editor.code.clone());
+                self.example_run = None;
                 true
             }
             Err(err) => {
@@ -716,6 +801,7 @@ impl PaneContents for AppPanes<'_> {
             Pane::Bytecode => app.bytecode.ui(ui, &app.model),
             Pane::Notes => app.notes_ui(ui, self.states),
             Pane::Progress => app.progress.ui(ui, app.store.progress.get(), &app.lessons),
+            Pane::Internals => app.internals.ui(ui, &app.model),
         };
         self.commands.extend(produced);
     }

@@ -1,13 +1,13 @@
 //! Command-line entry points: the GUI (no subcommand), the hidden engine worker, and the tools.
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
 use crate::engine::{Engine, EngineEvent, Limits, RunRequest};
-use crate::trace::{self, Outcome, RunEnd, Snapshot, Stream, TraceStore};
+use crate::trace::{self, Outcome, RunEnd, Stream, TraceStore};
 
 #[derive(Parser, Debug)]
 #[command(name = "pyxray", about = "See how CPython really runs your code.", disable_version_flag = true)]
@@ -250,39 +250,28 @@ fn trace_command(
     request.stdin = read_stdin_file(stdin)?;
     let engine = Engine::start(Engine::current_exe(), None);
     let python = wait_ready(&engine)?;
-    let writer: Box<dyn Write> = match out {
+    let mut writer: Box<dyn Write> = match out {
         Some(path) => {
             Box::new(std::fs::File::create(path).map_err(|err| format!("cannot create {}: {err}", path.display()))?)
         }
         None => Box::new(std::io::stdout().lock()),
     };
-    let mut writer = BufWriter::with_capacity(1 << 20, writer);
-    let write_line = |value: &serde_json::Value, writer: &mut BufWriter<Box<dyn Write>>| -> Result<(), String> {
-        serde_json::to_writer(&mut *writer, value).map_err(|err| err.to_string())?;
-        writer.write_all(b"\n").map_err(|err| format!("cannot write the trace: {err}"))
-    };
-    write_line(&trace::json::header(&python, &request.filename, request.limits.max_steps), &mut writer)?;
-    let mut snapshot = Snapshot::default();
-    let mut reprs = trace::json::ReprTracker::default();
-    let mut index = 0u64;
+    let mut lines = trace::json::JsonLines::default();
+    lines.value_line(&trace::json::header(&python, &request.filename, request.limits.max_steps));
     let mut trailing = (String::new(), String::new());
     let mut failure = None;
     let end = run_to_end(&engine, request, |event| match event {
         EngineEvent::Step(bytes) => match postcard::from_bytes::<trace::StepDelta>(&bytes) {
             Ok(delta) => {
-                snapshot.apply(index, &delta);
-                let changed_reprs = reprs.prepare(&delta, &snapshot);
-                let line = trace::json::StepLine { index, delta: &delta, snapshot: &snapshot, changed_reprs };
-                let written = serde_json::to_writer(&mut writer, &line)
-                    .map_err(|err| err.to_string())
-                    .and_then(|()| writer.write_all(b"\n").map_err(|err| format!("cannot write the trace: {err}")));
-                if let Err(err) = written {
+                lines.step(delta);
+                if lines.pending().len() >= PENDING_TRACE_BYTES
+                    && let Err(err) = write_pending(&mut lines, &mut writer)
+                {
                     failure.get_or_insert(err);
                 }
-                index += 1;
             }
             Err(err) => {
-                failure.get_or_insert(format!("step {index} could not be decoded: {err}"));
+                failure.get_or_insert(format!("step {} could not be decoded: {err}", lines.steps()));
             }
         },
         EngineEvent::Output { stream: Stream::Stdout, text } => trailing.0.push_str(&text),
@@ -292,12 +281,8 @@ fn trace_command(
     if let Some(failure) = failure {
         return Err(failure);
     }
-    let mut end_line = trace::json::end(&RunEnd { steps: index, ..end });
-    if let Some(object) = end_line.as_object_mut() {
-        object.insert("stdout".into(), trailing.0.into());
-        object.insert("stderr".into(), trailing.1.into());
-    }
-    write_line(&end_line, &mut writer)?;
+    lines.value_line(&trace::json::end(&RunEnd { steps: lines.steps(), ..end }, &trailing.0, &trailing.1));
+    write_pending(&mut lines, &mut writer)?;
     writer.flush().map_err(|err| format!("cannot write the trace: {err}"))?;
     if std::env::var_os("PYXRAY_REPORT_MEMORY").is_some() {
         // For `pyxray bench`: this process's and the worker's peak resident memory.
@@ -309,6 +294,16 @@ fn trace_command(
         }
     }
     Ok(0)
+}
+
+/// Trace lines gathered before they are written out (one write per this many bytes).
+const PENDING_TRACE_BYTES: usize = 1 << 20;
+
+fn write_pending(lines: &mut trace::json::JsonLines, writer: &mut dyn Write) -> Result<(), String> {
+    let written = writer.write_all(lines.pending());
+    // Cleared even when the write failed, so a failing output does not pile the trace up in memory.
+    lines.clear_pending();
+    written.map_err(|err| format!("cannot write the trace: {err}"))
 }
 
 fn peak_rss_kb(pid: i32) -> Option<u64> {

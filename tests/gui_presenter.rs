@@ -1,14 +1,15 @@
 //! Presenter mode as a teacher uses it: F12 turns a lesson into slides, the clicker's keys move
 //! through the slides and through each example's trace, the audience window shows the same slide,
-//! and leaving presenter mode gives back the workbench at the learner's own zoom. Driven through the
-//! accessibility tree with the real worker.
+//! and leaving presenter mode gives back the workbench at the learner's own zoom. Bookmarked steps
+//! stop Play and can be jumped to; Spotlight dims all but the part under the mouse. Driven through
+//! the accessibility tree with the real worker.
 
 use std::time::Duration;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use pyxray::ui::presenter::{AUDIENCE_LABEL, AUDIENCE_TITLE};
+use pyxray::ui::presenter::{AUDIENCE_LABEL, AUDIENCE_TITLE, Spot};
 
 mod gui_support;
 
@@ -201,9 +202,176 @@ fn play_runs_through_the_slide_trace_and_the_pointer_can_be_shown() {
     assert!(bar_says(&harness, &format!("step {len} of {len}")));
     assert!(bar_says(&harness, "slide 2 of 3"), "playing stays on the slide");
 
-    harness.get_by_label("Presenter bar").get_by_label("Pointer").click();
+    harness.get_by_label("Presenter bar").get_by_label("Pointer highlight").click();
     harness.step();
     harness.step();
-    let pointer = harness.get_by_label("Presenter bar").get_by_label("Pointer");
-    assert_eq!(pointer.accesskit_node().toggled(), Some(egui::accesskit::Toggled::True), "the Pointer toggle is on");
+    assert!(toggled_on(&harness, "Pointer highlight"), "the Pointer highlight toggle is on");
+    assert!(app(&harness).presenter().pointer_shown());
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::H);
+    harness.step();
+    harness.step();
+    assert!(!app(&harness).presenter().pointer_shown(), "Ctrl+Shift+H turns it off");
+    assert!(!toggled_on(&harness, "Pointer highlight"));
+}
+
+/// Whether the presenter bar's toggle named `label` is pressed.
+fn toggled_on(harness: &Harness<'_, App>, label: &str) -> bool {
+    let toggle = harness.get_by_label("Presenter bar").get_by_label(label);
+    toggle.accesskit_node().toggled() == Some(egui::accesskit::Toggled::True)
+}
+
+fn press_with(harness: &mut Harness<'_, App>, modifiers: Modifiers, key: Key) {
+    harness.key_press_modifiers(modifiers, key);
+    harness.step();
+    harness.step();
+}
+
+fn step_shown(harness: &Harness<'_, App>) -> u64 {
+    app(harness).model().step()
+}
+
+#[test]
+fn play_pauses_at_a_bookmark_and_the_bookmarks_can_be_jumped_to() {
+    let (mut harness, _dir) = lesson_open();
+    press(&mut harness, Key::F12);
+    press(&mut harness, Key::ArrowRight);
+    wait_for_trace(&mut harness);
+    let len = app(&harness).model().len();
+    assert!(len > 6, "{len} steps");
+    assert!(has_text(&harness, "Speaker column", "None: Bookmark step marks a step to pause at."));
+
+    // Ctrl+B at step 3 and the bar's Bookmark step at step 5 (0-based 2 and 4).
+    press(&mut harness, Key::ArrowRight);
+    press(&mut harness, Key::ArrowRight);
+    assert_eq!(step_shown(&harness), 2);
+    press_with(&mut harness, Modifiers::COMMAND, Key::B);
+    assert_eq!(app(&harness).bookmarks(), vec![2]);
+    assert!(toggled_on(&harness, "Bookmark step"), "the step shown is bookmarked");
+    press(&mut harness, Key::ArrowRight);
+    press(&mut harness, Key::ArrowRight);
+    assert!(!toggled_on(&harness, "Bookmark step"));
+    harness.get_by_label("Presenter bar").get_by_label("Bookmark step").click();
+    harness.step();
+    harness.step();
+    assert_eq!(app(&harness).bookmarks(), vec![2, 4]);
+    let column = texts_in(&harness, "Speaker column");
+    assert!(harness.get_by_label("Speaker column").query_by_label("Bookmark at step 3").is_some(), "{column:?}");
+    assert!(harness.get_by_label("Speaker column").query_by_label("Bookmark at step 5").is_some(), "{column:?}");
+
+    // Play from the first step stops at the first bookmark, and stays there.
+    for _ in 0..4 {
+        press(&mut harness, Key::ArrowLeft);
+    }
+    assert_eq!(step_shown(&harness), 0);
+    harness.get_by_label("Presenter bar").get_by_label("Play").click();
+    harness.step();
+    harness.step();
+    assert!(harness.get_by_label("Presenter bar").query_by_label("Pause").is_some(), "playing");
+    wait_for(&mut harness, "playback to reach the bookmark", Duration::from_secs(20), |h| {
+        h.get_by_label("Presenter bar").query_by_label("Play").is_some()
+    });
+    assert_eq!(step_shown(&harness), 2, "paused at the bookmark");
+    for _ in 0..60 {
+        harness.step();
+    }
+    assert_eq!(step_shown(&harness), 2, "and it stays paused");
+    // Play again leaves the bookmark and stops at the next one.
+    harness.get_by_label("Presenter bar").get_by_label("Play").click();
+    harness.step();
+    harness.step();
+    wait_for(&mut harness, "playback to reach the second bookmark", Duration::from_secs(20), |h| {
+        h.get_by_label("Presenter bar").query_by_label("Play").is_some()
+    });
+    assert_eq!(step_shown(&harness), 4);
+
+    // Alt+PageUp / Alt+PageDown and the bar's buttons jump between bookmarks.
+    press_with(&mut harness, Modifiers::ALT, Key::PageUp);
+    assert_eq!(step_shown(&harness), 2);
+    press_with(&mut harness, Modifiers::ALT, Key::PageDown);
+    assert_eq!(step_shown(&harness), 4);
+    let next = harness.get_by_label("Presenter bar").get_by_label("Next bookmark");
+    assert!(next.accesskit_node().is_disabled(), "no bookmark after the last one");
+    harness.get_by_label("Presenter bar").get_by_label("Previous bookmark").click();
+    harness.step();
+    harness.step();
+    assert_eq!(step_shown(&harness), 2);
+    harness.get_by_label("Speaker column").get_by_label("Bookmark at step 5").click();
+    harness.step();
+    harness.step();
+    assert_eq!(step_shown(&harness), 4, "the speaker column's bookmark goes there");
+
+    // Back in the workbench the timeline shows them as ticks; a tick is a way there too.
+    press(&mut harness, Key::Escape);
+    let toolbar = harness.get_by_label("Toolbar");
+    assert!(toolbar.query_by_label("Bookmark at step 3").is_some());
+    assert!(toolbar.query_by_label("Bookmark at step 5").is_some());
+    harness.get_by_label("Toolbar").get_by_label("Bookmark at step 3").click();
+    harness.step();
+    harness.step();
+    assert_eq!(step_shown(&harness), 2);
+    // Ctrl+B again clears the bookmark; the other one stays.
+    press_with(&mut harness, Modifiers::COMMAND, Key::B);
+    assert_eq!(app(&harness).bookmarks(), vec![4]);
+    assert!(harness.get_by_label("Toolbar").query_by_label("Bookmark at step 3").is_none());
+}
+
+#[test]
+fn bookmarks_are_kept_for_the_example_across_windows() {
+    let data = tempfile::tempdir().expect("a data folder");
+    let lessons = tempfile::tempdir().expect("a lesson folder");
+    std::fs::write(lessons.path().join("presenting.md"), LESSON).expect("write the lesson");
+    let open = |harness: &mut Harness<'_, App>| {
+        wait_for(harness, "the worker to be ready", Duration::from_secs(30), |h| status_has(h, "worker: ready"));
+        app_mut(harness).open_lesson_folder(lessons.path());
+        app_mut(harness).open_lesson_at("presenting", 1);
+        harness.step();
+        harness.step();
+        press(harness, Key::F12);
+        wait_for_trace(harness);
+    };
+    let mut first = window(data.path());
+    open(&mut first);
+    press(&mut first, Key::ArrowRight);
+    press_with(&mut first, Modifiers::COMMAND, Key::B);
+    assert_eq!(app(&first).bookmarks(), vec![1]);
+    app_mut(&mut first).flush_store().expect("the settings save");
+    drop(first);
+
+    let mut second = window(data.path());
+    open(&mut second);
+    assert_eq!(app(&second).bookmarks(), vec![1], "the bookmark came back with the settings");
+    assert!(second.get_by_label("Speaker column").query_by_label("Bookmark at step 2").is_some());
+}
+
+#[test]
+fn spotlight_dims_all_but_the_part_under_the_mouse() {
+    let (mut harness, _dir) = lesson_open();
+    press(&mut harness, Key::F12);
+    press(&mut harness, Key::ArrowRight);
+    wait_for_trace(&mut harness);
+    assert_eq!(app(&harness).presenter().spotlight(), None);
+
+    press_with(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::L);
+    assert!(toggled_on(&harness, "Spotlight"));
+    assert_eq!(app(&harness).presenter().spotlight(), Some(Spot::Panel), "the live panel first");
+    assert!(bar_says(&harness, "spotlight on the live panel"), "{:?}", texts_in(&harness, "Presenter bar"));
+
+    // The mouse over the slide's title lights the slide instead.
+    harness.get_by_label("Slide").get_by_label("Counting up").hover();
+    harness.step();
+    harness.step();
+    assert_eq!(app(&harness).presenter().spotlight(), Some(Spot::Slide));
+    assert!(bar_says(&harness, "spotlight on the slide"));
+    // Over the bar, nothing changes: the last part stays lit.
+    harness.get_by_label("Presenter bar").get_by_label("Exit presenter").hover();
+    harness.step();
+    harness.step();
+    assert_eq!(app(&harness).presenter().spotlight(), Some(Spot::Slide));
+
+    harness.get_by_label("Presenter bar").get_by_label("Spotlight").click();
+    harness.step();
+    harness.step();
+    assert_eq!(app(&harness).presenter().spotlight(), None);
+    assert!(!toggled_on(&harness, "Spotlight"));
+    assert!(!bar_says(&harness, "spotlight on"));
 }

@@ -22,7 +22,7 @@ fn object(type_name: &str, kind: ObjKind, repr: &str, children: Vec<Child>) -> H
         type_name: type_name.into(),
         kind,
         repr: repr.into(),
-        repr_from_children: false,
+        flags: pyxray::trace::ObjFlags::default(),
         size: 56,
         refcount: 2,
         children,
@@ -74,8 +74,8 @@ fn made_up_run() -> Model {
             ObjectChange::New(2005, leaf("int", "12")),
         ],
         modules: vec![
-            ModuleChange::Added { name: "sys".into(), origin: ModuleOrigin::BuiltIn },
-            ModuleChange::Added { name: "builtins".into(), origin: ModuleOrigin::BuiltIn },
+            ModuleChange::Added { name: "sys".into(), origin: ModuleOrigin::BuiltIn, import: None },
+            ModuleChange::Added { name: "builtins".into(), origin: ModuleOrigin::BuiltIn, import: None },
         ],
         stdout: "start\n".into(),
         ..StepDelta::default()
@@ -91,6 +91,7 @@ fn made_up_run() -> Model {
         modules: vec![ModuleChange::Added {
             name: "json".into(),
             origin: ModuleOrigin::File("/usr/lib/python3/json/__init__.py".into()),
+            import: None,
         }],
         ..StepDelta::default()
     };

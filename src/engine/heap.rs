@@ -13,13 +13,16 @@ use std::ffi::c_int;
 
 use pyo3::ffi;
 
+use super::generators;
+use super::identity::{self, CodeConstants};
 use super::objects::{
     Scan, classify, dict_children, function_cells, is_builtin_type, is_composed, iterate_set, leaf_fingerprint,
     runs_python, sequence_items,
 };
 use super::pyutil;
+use super::tables;
 use crate::trace::delta::wire;
-use crate::trace::{Child, HeapObject, Key, ObjKind, ObjectUpdate, Splice};
+use crate::trace::{Child, HeapObject, Internals, Key, ObjFlags, ObjKind, ObjectUpdate, Splice};
 
 mod describe;
 
@@ -70,6 +73,7 @@ enum Pending {
     NewInt {
         value: i64,
         type_ptr: usize,
+        flags: ObjFlags,
         size: u64,
         refcount: u64,
         replaced: bool,
@@ -101,6 +105,17 @@ pub struct HeapTracker {
     int_sizes: [Option<u64>; 4],
     /// Type names by type object (types outlive the steps that show their instances).
     type_names: HashMap<usize, String>,
+    /// The internals last recorded per object (see `note_internals`).
+    internals: HashMap<usize, Box<Internals>>,
+    /// This step's internals changes, written after the objects' own changes.
+    internals_changed: Vec<(usize, Option<Box<Internals>>)>,
+    /// Generators, coroutines and async generators reached at this step (their internals are noted by
+    /// the tracer, which knows frame identities).
+    generators_reached: Vec<usize>,
+    /// Per list, dict and set: the `tables::stamp` its internals were last read at.
+    table_stamps: HashMap<usize, u64>,
+    /// The learner's code constants, for `ObjFlags::CODE_CONSTANT`.
+    constants: CodeConstants,
     /// The heap was cut at `max_objects` in this run.
     pub truncated: bool,
 }
@@ -132,12 +147,18 @@ impl HeapTracker {
             deferred: Vec::new(),
             int_sizes: [None; 4],
             type_names: HashMap::default(),
+            internals: HashMap::default(),
+            internals_changed: Vec::new(),
+            generators_reached: Vec::new(),
+            table_stamps: HashMap::default(),
+            constants: CodeConstants::default(),
             truncated: false,
         }
     }
 
     pub fn begin_step(&mut self) {
         self.epoch += 1;
+        self.generators_reached.clear();
     }
 
     /// A new edge to `ptr` (a binding or a child slot that changed).
@@ -239,15 +260,16 @@ impl HeapTracker {
         sorted.extend(self.pending.drain());
         // Sorted by id, so a recorded trace is the same whatever the hash map's order.
         sorted.sort_unstable_by_key(|(ptr, _)| *ptr);
-        wire::object_count(out, sorted.len());
+        let internals_changed = std::mem::take(&mut self.internals_changed);
+        wire::object_count(out, sorted.len() + internals_changed.len());
         let mut result = Ok(());
         for (ptr, pending) in sorted.drain(..) {
             let id = ptr as u64;
             let written = match pending {
                 Pending::New { object, .. } => wire::object_new(out, id, &object),
-                Pending::NewInt { value, type_ptr, size, refcount, .. } => {
+                Pending::NewInt { value, type_ptr, flags, size, refcount, .. } => {
                     let type_name = self.type_names.get(&type_ptr).map_or("int", String::as_str);
-                    wire::object_new_int(out, id, type_name, value, size, refcount);
+                    wire::object_new_int(out, id, wire::NewInt { type_name, number: value, flags, size, refcount });
                     Ok(())
                 }
                 Pending::Update(update) => wire::object_update(out, id, &update),
@@ -259,7 +281,76 @@ impl HeapTracker {
             result = result.and(written);
         }
         self.sorted = sorted;
+        // After every `New`, so each object exists when its internals arrive.
+        for (ptr, internals) in internals_changed {
+            result = result.and(wire::object_internals(out, ptr as u64, internals.as_deref()));
+        }
         result
+    }
+
+    /// Records an object's internals as of this step (`None`: it has none), written only when they
+    /// differ from what was last recorded for it.
+    pub fn note_internals(&mut self, ptr: usize, internals: Option<Internals>) {
+        let unchanged = match (&internals, self.internals.get(&ptr)) {
+            (Some(new), Some(old)) => **old == *new,
+            (None, None) => true,
+            _ => false,
+        };
+        if unchanged {
+            return;
+        }
+        self.internals_changed.retain(|(queued, _)| *queued != ptr);
+        match internals {
+            Some(internals) => {
+                let internals = Box::new(internals);
+                self.internals.insert(ptr, internals.clone());
+                self.internals_changed.push((ptr, Some(internals)));
+            }
+            None => {
+                self.internals.remove(&ptr);
+                self.internals_changed.push((ptr, None));
+            }
+        }
+    }
+
+    /// Notes a list's capacity or a dict's or set's table when its `tables::stamp` says it may have
+    /// changed since last read.
+    ///
+    /// # Safety
+    /// GIL held; `ptr` live, of `kind`.
+    unsafe fn refresh_internals(&mut self, ptr: usize, kind: ObjKind) {
+        let obj = ptr as *mut ffi::PyObject;
+        let Some(stamp) = (unsafe { tables::stamp(obj, kind) }) else { return };
+        if self.table_stamps.insert(ptr, stamp) == Some(stamp) {
+            return;
+        }
+        let internals = unsafe { tables::read(obj, kind) };
+        self.note_internals(ptr, internals);
+    }
+
+    /// Notes the constants of a learner code object (and of those nested in it), so objects recorded
+    /// from now on that are among them get `ObjFlags::CODE_CONSTANT`.
+    ///
+    /// # Safety
+    /// GIL held; `code` is a live code object that stays alive for the run.
+    pub unsafe fn note_code_constants(&mut self, code: usize) {
+        unsafe { self.constants.note_code(code as *mut ffi::PyObject) };
+    }
+
+    /// The generator-like objects reached at this step, with their children as recorded (the locals
+    /// of a paused one's frame).
+    pub fn generators_reached(&self) -> impl Iterator<Item = (usize, &[Child])> {
+        self.generators_reached
+            .iter()
+            .filter_map(|ptr| self.objects.get(ptr).map(|tracked| (*ptr, tracked.children.as_slice())))
+    }
+
+    /// The object is gone (or its id now names another object): what was recorded of its internals
+    /// goes with it, and the snapshot drops them along with the object.
+    fn forget_internals(&mut self, ptr: usize) {
+        self.internals.remove(&ptr);
+        self.table_stamps.remove(&ptr);
+        self.internals_changed.retain(|(queued, _)| *queued != ptr);
     }
 
     /// Refreshes a (bound) object's refcount.
@@ -298,6 +389,7 @@ impl HeapTracker {
 
     /// Drops what is known about `ptr` because its id now names another object; returns its edges.
     fn forget(&mut self, ptr: usize) -> u32 {
+        self.forget_internals(ptr);
         let Some(old) = self.objects.remove(&ptr) else { return 0 };
         self.non_leaves.retain(|p| *p != ptr);
         for child in &old.children {
@@ -307,6 +399,7 @@ impl HeapTracker {
     }
 
     fn note_gone(&mut self, ptr: usize) {
+        self.forget_internals(ptr);
         match self.pending.entry(ptr) {
             // New in this very step: it was never reported, so there is nothing to report gone.
             Entry::Occupied(entry)
@@ -329,7 +422,7 @@ impl HeapTracker {
     /// Notes one changed field of an object; a change to an object that is new in this step is
     /// folded into its `New` record.
     fn note(&mut self, ptr: usize, change: FieldChange) {
-        if let Some(Pending::NewInt { value, type_ptr, size, refcount, replaced }) = self.pending.get_mut(&ptr) {
+        if let Some(Pending::NewInt { value, type_ptr, flags, size, refcount, replaced }) = self.pending.get_mut(&ptr) {
             match change {
                 FieldChange::Refcount(new) => {
                     *refcount = new;
@@ -341,11 +434,13 @@ impl HeapTracker {
                 }
                 // Not expected for an int; kept exact all the same, as a full object.
                 FieldChange::Repr(_) | FieldChange::Splice(_) => {
-                    let (value, type_ptr, size, refcount, replaced) = (*value, *type_ptr, *size, *refcount, *replaced);
+                    let (value, type_ptr, flags, size, refcount, replaced) =
+                        (*value, *type_ptr, *flags, *size, *refcount, *replaced);
                     let object = HeapObject {
                         type_name: self.type_name(type_ptr as *mut ffi::PyTypeObject),
                         kind: ObjKind::Leaf,
                         repr: value.to_string(),
+                        flags,
                         size,
                         refcount,
                         ..Default::default()
@@ -405,7 +500,8 @@ impl HeapTracker {
                 type_name: self.type_name(tp),
                 kind,
                 repr: object_repr,
-                repr_from_children: composed,
+                flags: if composed { ObjFlags::REPR_FROM_CHILDREN } else { ObjFlags::default() }
+                    .with(identity::identity_flags(obj, &self.constants)),
                 size,
                 refcount,
                 children: scan.children.clone(),
@@ -434,6 +530,10 @@ impl HeapTracker {
             self.pending.insert(ptr, Pending::New { object, replaced });
             if !leaf {
                 self.non_leaves.push(ptr);
+                self.refresh_internals(ptr, kind);
+                if kind == ObjKind::Generator {
+                    self.generators_reached.push(ptr);
+                }
                 let children = self.objects.get(&ptr).map(|t| t.children.clone()).unwrap_or_default();
                 for child in &children {
                     if let Key::Object(key) = child.key {
@@ -457,6 +557,9 @@ impl HeapTracker {
             let obj = ptr as *mut ffi::PyObject;
             let Some(tracked) = self.objects.get(&ptr) else { return };
             let kind = tracked.kind;
+            if kind == ObjKind::Generator {
+                self.generators_reached.push(ptr);
+            }
             if tracked.type_ptr != ffi::Py_TYPE(obj) as usize {
                 // The id now names an object of another type: record it afresh.
                 self.forget(ptr);
@@ -507,6 +610,7 @@ impl HeapTracker {
                 }
             }
             self.refresh_refcount(ptr);
+            self.refresh_internals(ptr, kind);
             if kind == ObjKind::Other || kind == ObjKind::Generator {
                 // Its contents are not recorded as children, so its repr is how a change shows.
                 self.defer(ptr);
@@ -665,9 +769,9 @@ impl HeapTracker {
                     ffi::Py_DecRef(contents);
                     Scan { children: vec![Child { key: Key::Index, id: contents as u64 }], item_ptrs: None, total: 1 }
                 }
-                ObjKind::Leaf | ObjKind::Generator | ObjKind::Other => {
-                    Scan { children: Vec::new(), item_ptrs: None, total: 0 }
-                }
+                // A paused generator's frame locals, so the diagram draws its frame attached to it.
+                ObjKind::Generator => generators::children(obj, max),
+                ObjKind::Leaf | ObjKind::Other => Scan { children: Vec::new(), item_ptrs: None, total: 0 },
             }
         }
     }

@@ -62,7 +62,7 @@ impl ModuleWatch {
                 let Some(name) = pyutil::str_bytes(key) else { continue };
                 let name = String::from_utf8_lossy(name).into_owned();
                 if !self.names.contains(&name) {
-                    changes.push(ModuleChange::Added { name: name.clone(), origin: origin_of(value) });
+                    changes.push(ModuleChange::Added { name: name.clone(), origin: origin_of(value), import: None });
                 }
                 current.insert(name);
             }

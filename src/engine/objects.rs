@@ -173,7 +173,7 @@ pub(super) unsafe fn classify(obj: *mut ffi::PyObject) -> ObjKind {
         if ffi::PyCell_Check(obj) != 0 {
             return ObjKind::Cell;
         }
-        if ffi::PyGen_Check(obj) != 0 || ffi::PyCoro_CheckExact(obj) != 0 {
+        if ffi::PyGen_Check(obj) != 0 || ffi::PyCoro_CheckExact(obj) != 0 || ffi::PyAsyncGen_CheckExact(obj) != 0 {
             return ObjKind::Generator;
         }
         if ffi::PyType_Check(obj) != 0 {

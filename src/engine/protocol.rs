@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::trace::{Disassembly, RunEnd, Stream};
 
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 /// A frame larger than this is treated as a corrupt stream rather than allocated.
 pub const MAX_FRAME_BYTES: u32 = 256 * 1024 * 1024;
 

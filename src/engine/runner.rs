@@ -12,6 +12,7 @@ use pyo3::types::{PyDict, PyList, PyModule};
 use super::bytecode;
 use super::capture::{InputState, InputStream, OutputStream};
 use super::heap::HeapLimits;
+use super::imports;
 use super::output::OutputBuffers;
 use super::protocol::{Response, RunRequest};
 use super::sink::Sink;
@@ -92,6 +93,8 @@ fn execute_inner(py: Python<'_>, request: &RunRequest, context: &WorkerContext) 
         };
         unsafe { tracer::install(config, context.output.clone(), context.sink.clone()) };
     }
+    // Installed after the stage is set, so only the program's own imports are timed.
+    let import_hooks = if request.trace { Some(imports::install(py)) } else { None };
     let result = unsafe {
         let value = ffi::PyEval_EvalCode(code.as_ptr(), globals.as_ptr(), globals.as_ptr());
         if value.is_null() {
@@ -102,6 +105,14 @@ fn execute_inner(py: Python<'_>, request: &RunRequest, context: &WorkerContext) 
         }
     };
     let (steps, _heap_cut) = if request.trace { unsafe { tracer::uninstall() } } else { (0, false) };
+    let imports_left_hooked = match import_hooks {
+        Some(Ok(hooks)) => hooks.uninstall(py).err(),
+        Some(Err(err)) => {
+            eprintln!("pyxray worker: imports are not timed in this run: {err}");
+            None
+        }
+        None => None,
+    };
 
     let mut end = match result {
         Ok(()) => RunEnd::new(Outcome::Finished, "finished"),
@@ -162,6 +173,9 @@ fn execute_inner(py: Python<'_>, request: &RunRequest, context: &WorkerContext) 
     }
     if let Some(problem) = damage {
         needs_restart = Some(problem);
+    }
+    if let Some(err) = imports_left_hooked {
+        needs_restart = Some(format!("the import hooks could not be removed: {err}"));
     }
     watchdog::clear_abort();
     Ok(RunResult { end, needs_restart })

@@ -12,15 +12,20 @@ use std::rc::Rc;
 use pyo3::ffi;
 
 use super::bytecode;
+use super::exceptions;
 use super::frames::{self, CodeCache, CodeInfo, NamespaceEntry};
+use super::generators;
 use super::heap::{HeapLimits, HeapTracker};
+use super::imports;
 use super::modules::ModuleWatch;
 use super::output::OutputBuffers;
 use super::pyutil;
 use super::sink::Sink;
 use super::watchdog::{self, AbortReason};
 use crate::trace::delta::StepWriter;
-use crate::trace::{Binding, Event, ExceptionInfo, Frame, TracebackEntry};
+use crate::trace::{
+    Binding, Event, ExceptionInfo, Frame, GeneratorPhase, GeneratorState, Internals, Key, TracebackEntry,
+};
 
 struct LocalRec {
     key: usize,
@@ -67,6 +72,10 @@ pub struct Recorder {
     heap: HeapTracker,
     modules: ModuleWatch,
     return_root: Option<usize>,
+    /// The exception raised or being handled at the last step, kept reachable for that step only.
+    exception_root: Option<usize>,
+    /// Frames of generators seen before their first run, whose identity `push_frame` keeps.
+    created_frames: rustc_hash::FxHashSet<usize>,
     steps: u64,
     max_steps: u64,
     output: std::sync::Arc<OutputBuffers>,
@@ -107,6 +116,8 @@ pub unsafe fn install(config: RecorderConfig, output: std::sync::Arc<OutputBuffe
         heap: unsafe { HeapTracker::new(config.heap) },
         modules: ModuleWatch::default(),
         return_root: None,
+        exception_root: None,
+        created_frames: Default::default(),
         steps: 0,
         max_steps: config.max_steps,
         output,
@@ -191,6 +202,9 @@ impl Recorder {
             if let Some(root) = self.return_root.take() {
                 self.heap.drop_edge(root);
             }
+            if let Some(root) = self.exception_root.take() {
+                self.heap.drop_edge(root);
+            }
             if self.pop_pending {
                 self.pop_pending = false;
                 self.pop_frame();
@@ -268,18 +282,29 @@ impl Recorder {
                     }
                 }
                 Event::Exception => exception = self.exception_info(arg),
-                Event::Call | Event::Line | Event::Instruction => {}
+                Event::Call | Event::Line | Event::Instruction => exception = self.handled_exception_info(),
+            }
+            if let Some(object) = exception.as_ref().and_then(|info| info.object) {
+                self.heap.add_edge(object as usize);
+                self.exception_root = Some(object as usize);
             }
 
             for local in &self.stack[top].locals {
                 self.heap.refresh_refcount(local.value);
             }
-            let roots = self.stack.iter().flat_map(|f| f.locals.iter().map(|l| l.value)).chain(self.return_root);
+            let roots = self
+                .stack
+                .iter()
+                .flat_map(|f| f.locals.iter().map(|l| l.value))
+                .chain(self.return_root)
+                .chain(self.exception_root);
             self.heap.mark_from(roots);
+            self.note_generators();
             // Written straight into the step's bytes, in the order of `StepDelta`'s fields.
             let objects = self.writer.head(event, line, offset, keep as u32);
             let encoding = encoding.and(self.heap.finish_step(objects));
-            let modules = self.modules.changes(self.steps);
+            let mut modules = self.modules.changes(self.steps);
+            imports::annotate(&mut modules);
             let (stdout, stderr) = self.output.take();
             let step =
                 encoding.and_then(|()| self.writer.tail(&modules, &stdout, &stderr, exception.as_ref(), return_value));
@@ -293,9 +318,13 @@ impl Recorder {
     }
 
     unsafe fn push_frame(&mut self, frame: *mut ffi::PyFrameObject, code: Rc<CodeInfo>) {
+        // Before anything of this frame is recorded; the code cache keeps the code object alive.
+        unsafe { self.heap.note_code_constants(code.id as usize) };
         let ptr = frame as usize;
         let resumed = code.kind.is_resumable() && unsafe { frames::offset_of(frame) } >= 0;
-        let frame_id = match (resumed, self.resumable_ids.get(&ptr)) {
+        // A generator shown while created keeps the identity it was given then.
+        let first_run_of_created = self.created_frames.remove(&ptr);
+        let frame_id = match (resumed || first_run_of_created, self.resumable_ids.get(&ptr)) {
             (true, Some(&id)) => id,
             _ => {
                 let id = self.next_frame_id;
@@ -443,6 +472,89 @@ impl Recorder {
         self.heap.drop_edge(previous);
     }
 
+    /// The exception an `except` or `finally` block is handling at this step, if any.
+    unsafe fn handled_exception_info(&self) -> Option<ExceptionInfo> {
+        unsafe {
+            let value = exceptions::handled_exception();
+            if value.is_null() {
+                return None;
+            }
+            let traceback = ffi::PyException_GetTraceback(value);
+            let mut info = describe_exception(
+                ffi::Py_TYPE(value) as *mut ffi::PyObject,
+                value,
+                traceback,
+                self.max_repr_chars,
+                self.repr_budget_ms,
+            );
+            info.handled = true;
+            if !traceback.is_null() {
+                ffi::Py_DecRef(traceback);
+            }
+            // The thread state keeps it alive for the rest of this step.
+            ffi::Py_DecRef(value);
+            Some(info)
+        }
+    }
+
+    /// Notes the state and paused frame of every generator-like object reached at this step.
+    unsafe fn note_generators(&mut self) {
+        let mut noted = Vec::new();
+        for (ptr, children) in self.heap.generators_reached() {
+            let Some(read) = (unsafe { generators::read(ptr as *mut ffi::PyObject) }) else { continue };
+            let locals = children
+                .iter()
+                .filter_map(|child| match &child.key {
+                    Key::Name(name) => Some(Binding { name: name.clone(), id: child.id }),
+                    _ => None,
+                })
+                .collect();
+            noted.push((ptr, read, locals));
+        }
+        for (ptr, read, locals) in noted {
+            let frame = read.frame.map(|frame| unsafe { self.paused_frame(frame, read.phase, locals) });
+            let state = GeneratorState { state: read.phase, frame };
+            unsafe { read.release() };
+            self.heap.note_internals(ptr, Some(Internals::Generator(state)));
+        }
+    }
+
+    /// A generator's frame as it waits to be resumed (or started).
+    unsafe fn paused_frame(
+        &mut self,
+        frame: *mut ffi::PyFrameObject,
+        phase: GeneratorPhase,
+        locals: Vec<Binding>,
+    ) -> Frame {
+        unsafe {
+            let ptr = frame as usize;
+            let code = frames::code_of(frame);
+            let info = self.codes.lookup(code);
+            let frame_id = match self.resumable_ids.get(&ptr) {
+                Some(&id) if phase == GeneratorPhase::Suspended || self.created_frames.contains(&ptr) => id,
+                _ => {
+                    let id = self.next_frame_id;
+                    self.next_frame_id += 1;
+                    self.resumable_ids.insert(ptr, id);
+                    if phase == GeneratorPhase::Created {
+                        self.created_frames.insert(ptr);
+                    }
+                    id
+                }
+            };
+            let (function, kind) = match &info {
+                Some(info) => (info.function.clone(), info.kind),
+                None => {
+                    let name = pyutil::getattr_string(code, c"co_qualname").unwrap_or_else(|| "?".into());
+                    let flags = pyutil::getattr_i64(code, c"co_flags").unwrap_or(0);
+                    let kind = frames::kind_of_code(&name, flags);
+                    (name, kind)
+                }
+            };
+            Frame { frame_id, function, kind, code: code as u64, line: frames::line_of(frame), locals }
+        }
+    }
+
     unsafe fn exception_info(&self, arg: *mut ffi::PyObject) -> Option<ExceptionInfo> {
         unsafe {
             if arg.is_null() || ffi::PyTuple_Check(arg) == 0 || ffi::PyTuple_GET_SIZE(arg) < 3 {
@@ -507,6 +619,15 @@ pub unsafe fn describe_exception(
         if !current.is_null() {
             ffi::Py_DecRef(current);
         }
-        ExceptionInfo { type_name, message, traceback: entries }
+        let is_exception = !value.is_null() && ffi::PyExceptionInstance_Check(value) != 0;
+        ExceptionInfo {
+            type_name,
+            message,
+            traceback: entries,
+            object: is_exception.then_some(value as u64),
+            chain: if is_exception { exceptions::chain_of(value, max_chars, budget_ms) } else { Vec::new() },
+            suppress_context: is_exception && exceptions::suppress_context(value),
+            handled: false,
+        }
     }
 }

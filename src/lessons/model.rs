@@ -35,10 +35,12 @@ pub enum Panel {
     Modules,
     Bytecode,
     Output,
+    Internals,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 5] = [Panel::Heap, Panel::Stack, Panel::Modules, Panel::Bytecode, Panel::Output];
+    pub const ALL: [Panel; 6] =
+        [Panel::Heap, Panel::Stack, Panel::Modules, Panel::Bytecode, Panel::Output, Panel::Internals];
 
     /// The name used in front matter.
     pub fn as_str(self) -> &'static str {
@@ -48,6 +50,7 @@ impl Panel {
             Panel::Modules => "modules",
             Panel::Bytecode => "bytecode",
             Panel::Output => "output",
+            Panel::Internals => "internals",
         }
     }
 

@@ -61,6 +61,7 @@
 
 mod atomic_write;
 mod autosave;
+mod bookmarks;
 mod disk;
 mod error;
 mod facade;
@@ -83,6 +84,7 @@ mod test_support;
 
 pub use atomic_write::write_file_atomically;
 pub use autosave::{AUTOSAVE_DELAY, RETRY_INTERVAL};
+pub use bookmarks::{Bookmarks, ExampleBookmarks, ExampleKey};
 pub use error::StoreError;
 pub use facade::Store;
 pub use json_document::JsonDocument;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::bookmarks::{Bookmarks, bookmarks_or_empty};
 use super::json_document::JsonDocument;
 use super::versioned::VersionedJson;
 
@@ -32,6 +33,12 @@ pub struct Settings {
     /// Programs opened or saved lately, most recent first (File → Open recent). Files written before
     /// this field existed load with an empty list, so the schema version stays 1.
     pub recent_files: Vec<PathBuf>,
+    /// No sliding or fading in the heap diagram between steps.
+    pub reduce_motion: bool,
+    /// Steps of lesson examples the presenter pauses at. Both fields came later than version 1 and
+    /// load with their defaults from older files, so the schema version stays 1.
+    #[serde(deserialize_with = "bookmarks_or_empty")]
+    pub presenter_bookmarks: Bookmarks,
 }
 
 impl Default for Settings {
@@ -42,6 +49,8 @@ impl Default for Settings {
             pane_layout: None,
             engine_limits: EngineLimitsSettings::default(),
             recent_files: Vec::new(),
+            reduce_motion: false,
+            presenter_bookmarks: Bookmarks::default(),
         }
     }
 }

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Binding, Child, Event, ExceptionInfo, Frame, HeapObject, ModuleOrigin, ObjId};
+use super::internals::Internals;
+use super::model::{
+    Binding, Child, Event, ExceptionInfo, Frame, HeapObject, ImportHit, ImportTiming, ModuleEntry, ModuleOrigin, ObjId,
+};
 
 /// One recorded step, as the difference from the step before it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -48,6 +51,9 @@ pub enum ObjectChange {
     Update(ObjId, ObjectUpdate),
     /// No longer reachable from any learner frame.
     Gone(ObjId),
+    /// The object's internals as of this step (`None`: it has none any more). Comes after the
+    /// object's own `New`, in the same step.
+    Internals(ObjId, Option<Box<Internals>>),
 }
 
 /// The parts of an existing object that changed. All `None` means only something it contains changed
@@ -198,7 +204,8 @@ pub mod wire {
     use serde::Serialize;
 
     use crate::trace::delta::ObjectUpdate;
-    use crate::trace::model::{HeapObject, ObjId, ObjKind};
+    use crate::trace::internals::Internals;
+    use crate::trace::model::{HeapObject, ObjFlags, ObjId, ObjKind};
 
     pub fn varint(out: &mut Vec<u8>, mut value: u64) {
         while value >= 0x80 {
@@ -235,8 +242,18 @@ pub mod wire {
         value(out, object)
     }
 
+    /// A new int that fits in 64 bits: its repr is its value.
+    pub struct NewInt<'a> {
+        pub type_name: &'a str,
+        pub number: i64,
+        pub flags: ObjFlags,
+        pub size: u64,
+        pub refcount: u64,
+    }
+
     /// `ObjectChange::New` of an int that fits in 64 bits: its repr is its value.
-    pub fn object_new_int(out: &mut Vec<u8>, id: ObjId, type_name: &str, number: i64, size: u64, refcount: u64) {
+    pub fn object_new_int(out: &mut Vec<u8>, id: ObjId, int: NewInt<'_>) {
+        let NewInt { type_name, number, flags, size, refcount } = int;
         varint(out, 0);
         varint(out, id);
         text(out, type_name);
@@ -258,7 +275,7 @@ pub mod wire {
             out.push(b'-');
         }
         out.extend_from_slice(&digits[at..]);
-        out.push(0); // repr_from_children
+        out.push(flags.0);
         varint(out, size);
         varint(out, refcount);
         varint(out, 0); // children
@@ -275,12 +292,75 @@ pub mod wire {
         varint(out, 2);
         varint(out, id);
     }
+
+    pub fn object_internals(
+        out: &mut Vec<u8>,
+        id: ObjId,
+        internals: Option<&Internals>,
+    ) -> Result<(), postcard::Error> {
+        varint(out, 3);
+        varint(out, id);
+        value(out, &internals)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ModuleChange {
-    Added { name: String, origin: ModuleOrigin },
-    Removed { name: String },
+    /// `import`: how the program's import of it went (`None`: loaded some other way, or before the run).
+    Added {
+        name: String,
+        origin: ModuleOrigin,
+        import: Option<ImportTiming>,
+    },
+    Removed {
+        name: String,
+    },
+    /// `count` imports by `importer` found `name` already in `sys.modules` (cache hits).
+    Hit {
+        name: String,
+        importer: String,
+        initializing: bool,
+        count: u32,
+    },
+    /// The import of `name`, added at an earlier step, ended (its code ran steps of the program's file).
+    Timed {
+        name: String,
+        import: ImportTiming,
+    },
+}
+
+impl ModuleChange {
+    /// Applies this change, recorded at `step`, to `sys.modules` as seen before it.
+    pub fn apply_to(&self, modules: &mut Vec<ModuleEntry>, step: u64) {
+        match self {
+            ModuleChange::Added { name, origin, import } => {
+                modules.retain(|m| &m.name != name);
+                modules.push(ModuleEntry {
+                    name: name.clone(),
+                    origin: origin.clone(),
+                    added_step: step,
+                    import: import.clone(),
+                    hits: Vec::new(),
+                    hit_count: 0,
+                });
+            }
+            ModuleChange::Removed { name } => modules.retain(|m| &m.name != name),
+            ModuleChange::Timed { name, import } => {
+                if let Some(module) = modules.iter_mut().rev().find(|m| &m.name == name) {
+                    module.import = Some(import.clone());
+                }
+            }
+            ModuleChange::Hit { name, importer, initializing, count } => {
+                let Some(module) = modules.iter_mut().rev().find(|m| &m.name == name) else { return };
+                module.hit_count += u64::from(*count);
+                if module.hits.len() < ModuleEntry::MAX_HITS_KEPT {
+                    let hit =
+                        ImportHit { step, importer: importer.clone(), initializing: *initializing, count: *count };
+                    module.hits.push(hit);
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -335,10 +415,20 @@ mod tests {
             match change {
                 ObjectChange::New(id, object) => match object.repr.parse::<i64>() {
                     Ok(number) if object.type_name == "int" => {
-                        wire::object_new_int(out, *id, &object.type_name, number, object.size, object.refcount)
+                        let int = wire::NewInt {
+                            type_name: &object.type_name,
+                            number,
+                            flags: object.flags,
+                            size: object.size,
+                            refcount: object.refcount,
+                        };
+                        wire::object_new_int(out, *id, int)
                     }
                     _ => wire::object_new(out, *id, object).unwrap(),
                 },
+                ObjectChange::Internals(id, internals) => {
+                    wire::object_internals(out, *id, internals.as_deref()).unwrap()
+                }
                 ObjectChange::Update(id, update) => wire::object_update(out, *id, update).unwrap(),
                 ObjectChange::Gone(id) => wire::object_gone(out, *id),
             }
@@ -381,7 +471,7 @@ mod tests {
                 }],
             },
             objects: vec![
-                ObjectChange::New(1, int_object(0)),
+                ObjectChange::New(1, HeapObject { flags: crate::trace::ObjFlags::SMALL_INT, ..int_object(0) }),
                 ObjectChange::New(2, int_object(-9_223_372_036_854_775_808)),
                 ObjectChange::New(3, int_object(i64::MAX)),
                 ObjectChange::New(
@@ -389,7 +479,7 @@ mod tests {
                     HeapObject {
                         type_name: "list".into(),
                         kind: ObjKind::List,
-                        repr_from_children: true,
+                        flags: crate::trace::ObjFlags::REPR_FROM_CHILDREN,
                         children: kids(&[1, 2]),
                         more: 4,
                         ..Default::default()
@@ -403,10 +493,31 @@ mod tests {
                         ..Default::default()
                     },
                 ),
+                ObjectChange::Internals(
+                    4,
+                    Some(Box::new(crate::trace::Internals::HashTable(crate::trace::HashTable {
+                        kind: crate::trace::TableKind::Dict,
+                        size: 8,
+                        usable: 3,
+                        slots: vec![crate::trace::Slot::Empty, crate::trace::Slot::Dummy, crate::trace::Slot::Entry(0)],
+                        entries: vec![crate::trace::TableEntry { hash: -2, key: Some(1), value: None }],
+                    }))),
+                ),
+                ObjectChange::Internals(5, None),
                 ObjectChange::Gone(u64::MAX),
             ],
             modules: vec![
-                ModuleChange::Added { name: "m".into(), origin: ModuleOrigin::File("/m.py".into()) },
+                ModuleChange::Added {
+                    name: "m".into(),
+                    origin: ModuleOrigin::File("/m.py".into()),
+                    import: Some(ImportTiming {
+                        self_us: 12,
+                        cumulative_us: 40,
+                        parent: Some("pkg".into()),
+                        importer: "__main__".into(),
+                    }),
+                },
+                ModuleChange::Hit { name: "m".into(), importer: "__main__".into(), initializing: true, count: 3 },
                 ModuleChange::Removed { name: "old".into() },
             ],
             stdout: "out\n".into(),
@@ -415,6 +526,15 @@ mod tests {
                 type_name: "ValueError".into(),
                 message: "bad".into(),
                 traceback: vec![TracebackEntry { filename: "p.py".into(), function: "f".into(), line: 3 }],
+                object: Some(77),
+                chain: vec![crate::trace::ChainedException {
+                    link: crate::trace::ChainLink::Context,
+                    type_name: "KeyError".into(),
+                    message: "'k'".into(),
+                    suppress_context: false,
+                }],
+                suppress_context: true,
+                handled: true,
             }),
             return_value: Some(1234),
         };

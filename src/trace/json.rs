@@ -1,11 +1,20 @@
 //! The `pyxray trace` JSON Lines format (see docs/trace-format.md).
+//!
+//! Step lines are written by hand into one byte buffer, straight from each step's delta and the
+//! state it leads to: a trace can have millions of lines, and building `serde_json::Value`s for
+//! them cost more than recording the run. The rare parts (modules, exceptions, the header and end
+//! lines) still go through serde_json. `tests.rs` checks every line against serde_json's reading.
 
-use rustc_hash::FxHashMap as HashMap;
-use serde::ser::{Serialize, SerializeMap, Serializer};
+mod reprs;
+#[cfg(test)]
+mod tests;
+mod text;
+
 use serde_json::{Map, Value, json};
 
-use super::delta::{ObjectChange, Splice, StepDelta};
-use super::model::{Child, ExceptionInfo, Frame, HeapObject, Key, ModuleOrigin};
+use self::reprs::ReprTracker;
+use super::delta::{ModuleChange, ObjectChange, ObjectUpdate, StepDelta};
+use super::model::{ChainLink, Child, ExceptionInfo, Frame, HeapObject, Key, ModuleOrigin};
 use super::outcome::RunEnd;
 use super::snapshot::Snapshot;
 
@@ -26,287 +35,81 @@ pub fn header(python_version: &str, program: &str, max_steps: u64) -> Value {
     })
 }
 
-fn id_str(id: u64) -> Value {
-    Value::String(id.to_string())
-}
-
-fn child_json(child: &Child) -> Value {
-    match &child.key {
-        Key::Index => id_str(child.id),
-        Key::Object(key) => json!([key.to_string(), child.id.to_string()]),
-        Key::Name(name) => json!({"attr": name, "id": child.id.to_string()}),
-    }
-}
-
-fn splice_json(splice: &Splice) -> Value {
-    json!({
-        "at": splice.at,
-        "remove": splice.remove,
-        "insert": splice.insert.iter().map(child_json).collect::<Vec<_>>(),
-    })
-}
-
 pub fn exception_json(exception: &ExceptionInfo) -> Value {
-    json!({
+    let mut value = json!({
         "type": exception.type_name,
         "message": exception.message,
         "traceback": exception.traceback.iter().map(|entry| json!({
             "file": entry.filename, "function": entry.function, "line": entry.line,
         })).collect::<Vec<_>>(),
-    })
+        "handled": exception.handled,
+    });
+    if let Some(object) = exception.object {
+        value["id"] = Value::String(object.to_string());
+    }
+    if !exception.chain.is_empty() {
+        value["chain"] = exception
+            .chain
+            .iter()
+            .map(|link| {
+                let how = match link.link {
+                    ChainLink::Cause => "cause",
+                    ChainLink::Context => "context",
+                };
+                json!({"link": how, "type": link.type_name, "message": link.message})
+            })
+            .collect();
+    }
+    value
 }
 
 fn origin_json(origin: &ModuleOrigin) -> Value {
     Value::String(origin.describe())
 }
 
-/// One step line, serialized straight to the writer (no intermediate `Value`s: a trace can have
-/// millions of lines). `snapshot` is the state after `delta` was applied (reprs and the stack).
-pub struct StepLine<'a> {
-    pub index: u64,
-    pub delta: &'a StepDelta,
-    pub snapshot: &'a Snapshot,
-    /// The reprs that changed, for objects updated at this step (see `ReprTracker`).
-    pub changed_reprs: &'a HashMap<u64, String>,
-}
-
-/// Remembers the repr last written for each object, so an update line carries `repr` only when it
-/// changed (appending to a long list rarely changes its first 200 characters).
-#[derive(Default)]
-pub struct ReprTracker {
-    written: HashMap<u64, String>,
-    changed: HashMap<u64, String>,
-}
-
-impl ReprTracker {
-    /// The reprs to write for the objects `delta` updates, and what is remembered for the rest.
-    pub fn prepare(&mut self, delta: &StepDelta, snapshot: &Snapshot) -> &HashMap<u64, String> {
-        self.changed.clear();
-        for change in &delta.objects {
-            match change {
-                ObjectChange::New(id, _) => {
-                    self.written.insert(*id, snapshot.repr_of(*id, JSON_REPR_LIMIT));
+/// A step's `modules` field: the changes to `sys.modules`.
+fn modules_json(changes: &[ModuleChange]) -> Value {
+    let mut added = Vec::new();
+    let mut removed = Vec::new();
+    let mut hits = Vec::new();
+    let mut timed = Vec::new();
+    for change in changes {
+        match change {
+            ModuleChange::Added { name, origin, import } => {
+                let mut entry = json!({"name": name, "origin": origin_json(origin)});
+                if let Some(import) = import {
+                    entry["import"] = import_json(import);
                 }
-                ObjectChange::Update(id, _) => {
-                    let repr = snapshot.repr_of(*id, JSON_REPR_LIMIT);
-                    if self.written.get(id) != Some(&repr) {
-                        self.written.insert(*id, repr.clone());
-                        self.changed.insert(*id, repr);
-                    }
-                }
-                ObjectChange::Gone(id) => {
-                    self.written.remove(id);
-                }
+                added.push(entry)
             }
-        }
-        &self.changed
-    }
-}
-
-/// An id written as a decimal string without allocating.
-struct Id(u64);
-
-impl Serialize for Id {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0)
-    }
-}
-
-struct Locals<'a>(&'a Frame);
-
-impl Serialize for Locals<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.locals.len()))?;
-        for binding in &self.0.locals {
-            map.serialize_entry(&binding.name, &Id(binding.id))?;
-        }
-        map.end()
-    }
-}
-
-struct FrameLine<'a>(&'a Frame);
-
-impl Serialize for FrameLine<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let frame = self.0;
-        let mut map = serializer.serialize_map(Some(5))?;
-        map.serialize_entry("function", &frame.function)?;
-        map.serialize_entry("frame", &frame.frame_id)?;
-        map.serialize_entry("kind", frame.kind.as_str())?;
-        map.serialize_entry("line", &frame.line)?;
-        map.serialize_entry("locals", &Locals(frame))?;
-        map.end()
-    }
-}
-
-struct Stack<'a>(&'a [Frame]);
-
-impl Serialize for Stack<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(FrameLine))
-    }
-}
-
-struct Objects<'a>(&'a StepDelta, &'a Snapshot, &'a HashMap<u64, String>);
-
-impl Serialize for Objects<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (delta, snapshot, changed_reprs) = (self.0, self.1, self.2);
-        let mut map = serializer.serialize_map(None)?;
-        for change in &delta.objects {
-            match change {
-                ObjectChange::New(id, object) => map.serialize_entry(&Id(*id), &NewObject(*id, object, snapshot))?,
-                ObjectChange::Update(id, update) => {
-                    if !snapshot.heap.contains_key(id) {
-                        continue;
-                    }
-                    let mut entry = Map::new();
-                    if let Some(repr) = changed_reprs.get(id) {
-                        entry.insert("repr".into(), Value::String(repr.clone()));
-                    }
-                    if let Some(size) = update.size {
-                        entry.insert("size".into(), json!(size));
-                    }
-                    if let Some(refcount) = update.refcount {
-                        entry.insert("refcount".into(), json!(refcount));
-                    }
-                    if let Some(splice) = &update.splice {
-                        entry.insert("splice".into(), splice_json(splice));
-                        entry.insert("more".into(), json!(splice.more));
-                    }
-                    map.serialize_entry(&Id(*id), &entry)?;
-                }
-                ObjectChange::Gone(_) => {}
-            }
-        }
-        map.end()
-    }
-}
-
-/// A new object, streamed (`object_json` builds the same as a `Value`).
-struct NewObject<'a>(u64, &'a HeapObject, &'a Snapshot);
-
-struct Children<'a>(&'a [Child], fn(&Key) -> bool);
-
-impl Serialize for Children<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let keep = self.1;
-        serializer.collect_seq(self.0.iter().filter(|c| keep(&c.key)).map(|c| match &c.key {
-            Key::Object(key) => EntryOrId::Entry(Id(*key), Id(c.id)),
-            _ => EntryOrId::Id(Id(c.id)),
-        }))
-    }
-}
-
-enum EntryOrId {
-    Id(Id),
-    Entry(Id, Id),
-}
-
-impl Serialize for EntryOrId {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            EntryOrId::Id(id) => id.serialize(serializer),
-            EntryOrId::Entry(key, value) => (key, value).serialize(serializer),
+            ModuleChange::Timed { name, import } => timed.push(json!({"name": name, "import": import_json(import)})),
+            ModuleChange::Removed { name } => removed.push(Value::String(name.clone())),
+            ModuleChange::Hit { name, importer, initializing, count } => hits.push(json!({
+                "name": name, "importer": importer, "initializing": initializing, "count": count,
+            })),
         }
     }
-}
-
-struct Attrs<'a>(&'a [Child]);
-
-impl Serialize for Attrs<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        for child in self.0 {
-            if let Key::Name(name) = &child.key {
-                map.serialize_entry(name, &Id(child.id))?;
-            }
-        }
-        map.end()
+    let mut modules = json!({"added": added, "removed": removed});
+    if !hits.is_empty() {
+        modules["hits"] = Value::Array(hits);
     }
-}
-
-impl Serialize for NewObject<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (id, object, snapshot) = (self.0, self.1, self.2);
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &object.type_name)?;
-        map.serialize_entry("kind", object.kind.as_str())?;
-        map.serialize_entry("repr", &snapshot.repr_of(id, JSON_REPR_LIMIT))?;
-        map.serialize_entry("size", &object.size)?;
-        map.serialize_entry("refcount", &object.refcount)?;
-        let has = |wanted: fn(&Key) -> bool| object.children.iter().any(|c| wanted(&c.key));
-        let is_index: fn(&Key) -> bool = |k| matches!(k, Key::Index);
-        let is_entry: fn(&Key) -> bool = |k| matches!(k, Key::Object(_));
-        if has(is_index) {
-            map.serialize_entry("items", &Children(&object.children, is_index))?;
-        }
-        if has(is_entry) {
-            map.serialize_entry("entries", &Children(&object.children, is_entry))?;
-        }
-        if has(|k| matches!(k, Key::Name(_))) {
-            map.serialize_entry("attrs", &Attrs(&object.children))?;
-        }
-        if object.more > 0 {
-            map.serialize_entry("more", &object.more)?;
-        }
-        map.end()
+    if !timed.is_empty() {
+        modules["timed"] = Value::Array(timed);
     }
+    modules
 }
 
-struct Gone<'a>(&'a StepDelta);
-
-impl Serialize for Gone<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.objects.iter().filter_map(|c| match c {
-            ObjectChange::Gone(id) => Some(Id(*id)),
-            _ => None,
-        }))
-    }
+fn import_json(import: &super::model::ImportTiming) -> Value {
+    json!({
+        "self_us": import.self_us,
+        "cumulative_us": import.cumulative_us,
+        "parent": import.parent,
+        "importer": import.importer,
+    })
 }
 
-impl Serialize for StepLine<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let delta = self.delta;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", "step")?;
-        map.serialize_entry("index", &self.index)?;
-        map.serialize_entry("event", delta.event.as_str())?;
-        map.serialize_entry("line", &delta.line)?;
-        map.serialize_entry("offset", &delta.offset)?;
-        map.serialize_entry("stack", &Stack(&self.snapshot.stack))?;
-        map.serialize_entry("objects", &Objects(delta, self.snapshot, self.changed_reprs))?;
-        if delta.objects.iter().any(|c| matches!(c, ObjectChange::Gone(_))) {
-            map.serialize_entry("gone", &Gone(delta))?;
-        }
-        map.serialize_entry("stdout", &delta.stdout)?;
-        if !delta.stderr.is_empty() {
-            map.serialize_entry("stderr", &delta.stderr)?;
-        }
-        if !delta.modules.is_empty() {
-            let mut added = Vec::new();
-            let mut removed = Vec::new();
-            for change in &delta.modules {
-                match change {
-                    super::delta::ModuleChange::Added { name, origin } => {
-                        added.push(json!({"name": name, "origin": origin_json(origin)}))
-                    }
-                    super::delta::ModuleChange::Removed { name } => removed.push(Value::String(name.clone())),
-                }
-            }
-            map.serialize_entry("modules", &json!({"added": added, "removed": removed}))?;
-        }
-        if let Some(exception) = &delta.exception {
-            map.serialize_entry("exception", &exception_json(exception))?;
-        }
-        if let Some(value) = delta.return_value {
-            map.serialize_entry("return_value", &Id(value))?;
-        }
-        map.end()
-    }
-}
-
-pub fn end(end: &RunEnd) -> Value {
+/// The last line. `stdout`/`stderr`: output written after the last step.
+pub fn end(end: &RunEnd, stdout: &str, stderr: &str) -> Value {
     let mut out = Map::new();
     out.insert("type".into(), "end".into());
     out.insert("outcome".into(), end.outcome.as_str().into());
@@ -322,5 +125,297 @@ pub fn end(end: &RunEnd) -> Value {
     if let Some(exception) = &end.exception {
         out.insert("exception".into(), exception_json(exception));
     }
+    out.insert("stdout".into(), stdout.into());
+    out.insert("stderr".into(), stderr.into());
     Value::Object(out)
+}
+
+/// Turns a run's steps, in order, into JSON Lines, gathered in a buffer the caller drains.
+#[derive(Default)]
+pub struct JsonLines {
+    out: Vec<u8>,
+    state: Snapshot,
+    reprs: ReprTracker,
+    steps: u64,
+}
+
+impl JsonLines {
+    /// Lines written and not yet taken.
+    pub fn pending(&self) -> &[u8] {
+        &self.out
+    }
+
+    /// Forgets the pending lines (after the caller wrote them out); the buffer keeps its capacity.
+    pub fn clear_pending(&mut self) {
+        self.out.clear();
+    }
+
+    /// Steps written so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// A line made by serde_json (the header, the end).
+    pub fn value_line(&mut self, value: &Value) {
+        // Writing a `Value` into a `Vec` cannot fail: its keys are strings.
+        let _ = serde_json::to_writer(&mut self.out, value);
+        self.out.push(b'\n');
+    }
+
+    /// The next step's line. New objects are moved out of `delta` into the state it leads to.
+    pub fn step(&mut self, mut delta: StepDelta) {
+        let index = self.steps;
+        self.reprs.before_apply(&delta, &self.state);
+        self.state.apply_taking(index, &mut delta);
+        self.reprs.after_apply(&delta, &self.state);
+        self.steps += 1;
+
+        let out = &mut self.out;
+        out.extend_from_slice(b"{\"type\":\"step\",\"index\":");
+        text::number(out, index);
+        out.extend_from_slice(b",\"event\":");
+        text::string(out, delta.event.as_str());
+        out.extend_from_slice(b",\"line\":");
+        text::number(out, delta.line.into());
+        out.extend_from_slice(b",\"offset\":");
+        text::signed(out, delta.offset.into());
+        out.extend_from_slice(b",\"stack\":[");
+        for (i, frame) in self.state.stack.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_frame(out, frame);
+        }
+        out.extend_from_slice(b"],\"objects\":{");
+        let mut first = true;
+        for change in &delta.objects {
+            let written = match change {
+                ObjectChange::New(id, _) => self.write_new(*id, first),
+                ObjectChange::Update(id, update) => self.write_update(*id, update, first),
+                // Internals are for the panels; the JSON format has no place for them (yet).
+                ObjectChange::Gone(_) | ObjectChange::Internals(..) => false,
+            };
+            first &= !written;
+        }
+        let out = &mut self.out;
+        out.push(b'}');
+        let mut gone = delta.objects.iter().filter_map(|change| match change {
+            ObjectChange::Gone(id) => Some(*id),
+            _ => None,
+        });
+        if let Some(first_gone) = gone.next() {
+            out.extend_from_slice(b",\"gone\":[");
+            text::id(out, first_gone);
+            for id in gone {
+                out.push(b',');
+                text::id(out, id);
+            }
+            out.push(b']');
+        }
+        out.extend_from_slice(b",\"stdout\":");
+        text::string(out, &delta.stdout);
+        if !delta.stderr.is_empty() {
+            out.extend_from_slice(b",\"stderr\":");
+            text::string(out, &delta.stderr);
+        }
+        if !delta.modules.is_empty() {
+            out.extend_from_slice(b",\"modules\":");
+            let _ = serde_json::to_writer(&mut *out, &modules_json(&delta.modules));
+        }
+        if let Some(exception) = &delta.exception {
+            out.extend_from_slice(b",\"exception\":");
+            let _ = serde_json::to_writer(&mut *out, &exception_json(exception));
+        }
+        if let Some(value) = delta.return_value {
+            out.extend_from_slice(b",\"return_value\":");
+            text::id(out, value);
+        }
+        out.extend_from_slice(b"}\n");
+    }
+
+    /// A new object with everything it has; returns whether anything was written. (An object that
+    /// left again within its step is not there: the recorder never sends that.)
+    fn write_new(&mut self, id: u64, first: bool) -> bool {
+        let Some(object) = self.state.heap.get(&id) else { return false };
+        let composed_repr =
+            if object.flags.repr_from_children() { Some(self.reprs.new_container(id, &self.state)) } else { None };
+        let out = &mut self.out;
+        if !first {
+            out.push(b',');
+        }
+        text::id(out, id);
+        out.extend_from_slice(b":{\"type\":");
+        text::string(out, &object.type_name);
+        out.extend_from_slice(b",\"kind\":");
+        text::string(out, object.kind.as_str());
+        out.extend_from_slice(b",\"repr\":");
+        match composed_repr {
+            Some(repr) => text::string(out, repr),
+            None => write_cut(out, &object.repr),
+        }
+        out.extend_from_slice(b",\"size\":");
+        text::number(out, object.size);
+        out.extend_from_slice(b",\"refcount\":");
+        text::number(out, object.refcount);
+        write_children(out, object);
+        if object.more > 0 {
+            out.extend_from_slice(b",\"more\":");
+            text::number(out, object.more);
+        }
+        out.push(b'}');
+        true
+    }
+
+    /// What changed in an object still there; returns whether anything was written.
+    fn write_update(&mut self, id: u64, update: &ObjectUpdate, first: bool) -> bool {
+        if !self.state.heap.contains_key(&id) {
+            return false;
+        }
+        let out = &mut self.out;
+        if !first {
+            out.push(b',');
+        }
+        text::id(out, id);
+        out.extend_from_slice(b":{");
+        let mut separator: &[u8] = b"";
+        if let Some(repr) = self.reprs.changed(id) {
+            out.extend_from_slice(b"\"repr\":");
+            text::string(out, repr);
+            separator = b",";
+        }
+        if let Some(size) = update.size {
+            out.extend_from_slice(separator);
+            out.extend_from_slice(b"\"size\":");
+            text::number(out, size);
+            separator = b",";
+        }
+        if let Some(refcount) = update.refcount {
+            out.extend_from_slice(separator);
+            out.extend_from_slice(b"\"refcount\":");
+            text::number(out, refcount);
+            separator = b",";
+        }
+        if let Some(splice) = &update.splice {
+            out.extend_from_slice(separator);
+            out.extend_from_slice(b"\"splice\":{\"at\":");
+            text::number(out, splice.at.into());
+            out.extend_from_slice(b",\"remove\":");
+            text::number(out, splice.remove.into());
+            out.extend_from_slice(b",\"insert\":[");
+            for (i, child) in splice.insert.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_inserted_child(out, child);
+            }
+            out.extend_from_slice(b"]},\"more\":");
+            text::number(out, splice.more);
+        }
+        out.push(b'}');
+        true
+    }
+}
+
+/// An object's own repr as the JSON shows it (cut at `JSON_REPR_LIMIT` bytes, then `...`).
+fn write_cut(out: &mut Vec<u8>, repr: &str) {
+    let (shown, was_cut) = reprs::cut(repr);
+    if !was_cut {
+        return text::string(out, shown);
+    }
+    text::string(out, shown);
+    out.pop();
+    out.extend_from_slice(b"...\"");
+}
+
+fn write_frame(out: &mut Vec<u8>, frame: &Frame) {
+    out.extend_from_slice(b"{\"function\":");
+    text::string(out, &frame.function);
+    out.extend_from_slice(b",\"frame\":");
+    text::number(out, frame.frame_id);
+    out.extend_from_slice(b",\"kind\":");
+    text::string(out, frame.kind.as_str());
+    out.extend_from_slice(b",\"line\":");
+    text::number(out, frame.line.into());
+    out.extend_from_slice(b",\"locals\":{");
+    for (i, binding) in frame.locals.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        text::string(out, &binding.name);
+        out.push(b':');
+        text::id(out, binding.id);
+    }
+    out.extend_from_slice(b"}}");
+}
+
+/// A new object's `items`, `entries` and `attrs`, each present when it has children of that kind.
+fn write_children(out: &mut Vec<u8>, object: &HeapObject) {
+    let children = &object.children;
+    if children.iter().any(|child| matches!(child.key, Key::Index)) {
+        out.extend_from_slice(b",\"items\":[");
+        let items = children.iter().filter(|child| matches!(child.key, Key::Index));
+        for (i, child) in items.enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            text::id(out, child.id);
+        }
+        out.push(b']');
+    }
+    if children.iter().any(|child| matches!(child.key, Key::Object(_))) {
+        out.extend_from_slice(b",\"entries\":[");
+        let entries = children.iter().filter_map(|child| match child.key {
+            Key::Object(key) => Some((key, child.id)),
+            _ => None,
+        });
+        for (i, (key, value)) in entries.enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.push(b'[');
+            text::id(out, key);
+            out.push(b',');
+            text::id(out, value);
+            out.push(b']');
+        }
+        out.push(b']');
+    }
+    if children.iter().any(|child| matches!(child.key, Key::Name(_))) {
+        out.extend_from_slice(b",\"attrs\":{");
+        let attrs = children.iter().filter_map(|child| match &child.key {
+            Key::Name(name) => Some((name, child.id)),
+            _ => None,
+        });
+        for (i, (name, id)) in attrs.enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            text::string(out, name);
+            out.push(b':');
+            text::id(out, id);
+        }
+        out.push(b'}');
+    }
+}
+
+/// A child in a splice's `insert`: an id for items, `[key, value]` for dict entries,
+/// `{"attr": name, "id": id}` for attributes.
+fn write_inserted_child(out: &mut Vec<u8>, child: &Child) {
+    match &child.key {
+        Key::Index => text::id(out, child.id),
+        Key::Object(key) => {
+            out.push(b'[');
+            text::id(out, *key);
+            out.push(b',');
+            text::id(out, child.id);
+            out.push(b']');
+        }
+        Key::Name(name) => {
+            out.extend_from_slice(b"{\"attr\":");
+            text::string(out, name);
+            out.extend_from_slice(b",\"id\":");
+            text::id(out, child.id);
+            out.push(b'}');
+        }
+    }
 }

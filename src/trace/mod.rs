@@ -2,6 +2,8 @@
 
 pub mod code;
 pub mod delta;
+pub mod hashing;
+pub mod internals;
 pub mod json;
 pub mod model;
 pub mod outcome;
@@ -11,6 +13,7 @@ pub mod store;
 
 pub use code::{CodeObject, Disassembly, Instruction};
 pub use delta::{FrameUpdate, ModuleChange, ObjectChange, ObjectUpdate, Splice, StackDelta, StepDelta};
+pub use internals::{GeneratorPhase, GeneratorState, HashTable, Internals, Slot, TableEntry, TableKind};
 pub use model::*;
 pub use outcome::{Outcome, RunEnd};
 pub use snapshot::Snapshot;

@@ -142,16 +142,55 @@ pub struct Child {
     pub id: ObjId,
 }
 
+/// Yes/no facts about an object, in one byte (a new int is the commonest change of all, and the
+/// per-step storage budget is 64 bytes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ObjFlags(pub u8);
+
+impl ObjFlags {
+    /// The repr is rebuilt from the children (see `HeapObject::repr`).
+    pub const REPR_FROM_CHILDREN: ObjFlags = ObjFlags(1);
+    /// The very object of CPython's small-int cache (-5 to 256): every such value is this one object.
+    pub const SMALL_INT: ObjFlags = ObjFlags(1 << 1);
+    /// An interned string: equal interned strings are one object.
+    pub const INTERNED: ObjFlags = ObjFlags(1 << 2);
+    /// Immortal (3.12+): its refcount never changes and it is never freed.
+    pub const IMMORTAL: ObjFlags = ObjFlags(1 << 3);
+    /// A constant of a learner code object (`co_consts`), shared by every run of that code.
+    pub const CODE_CONSTANT: ObjFlags = ObjFlags(1 << 4);
+
+    pub const fn contains(self, other: ObjFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    pub fn set(&mut self, other: ObjFlags, on: bool) {
+        if on {
+            self.0 |= other.0;
+        } else {
+            self.0 &= !other.0;
+        }
+    }
+
+    pub const fn with(self, other: ObjFlags) -> ObjFlags {
+        ObjFlags(self.0 | other.0)
+    }
+
+    pub fn repr_from_children(self) -> bool {
+        self.contains(ObjFlags::REPR_FROM_CHILDREN)
+    }
+}
+
 /// One object on the heap as of a step.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeapObject {
     pub type_name: String,
     pub kind: ObjKind,
-    /// Python's own repr, truncated. Empty when `repr_from_children` is set: the repr of an exact
-    /// list, tuple, dict, set or frozenset is rebuilt from its children's reprs when it is shown,
-    /// exactly as CPython builds it, so a growing list never stores its repr again at every step.
+    /// Python's own repr, truncated. Empty when `ObjFlags::REPR_FROM_CHILDREN` is set: the repr of
+    /// an exact list, tuple, dict, set or frozenset is rebuilt from its children's reprs when it is
+    /// shown, exactly as CPython builds it, so a growing list never stores its repr again at every step.
     pub repr: String,
-    pub repr_from_children: bool,
+    pub flags: ObjFlags,
     /// `sys.getsizeof`.
     pub size: u64,
     /// `sys.getrefcount` less the references held by the tracer itself.
@@ -189,6 +228,46 @@ pub struct ModuleEntry {
     pub origin: ModuleOrigin,
     /// The step at which the module appeared in `sys.modules` (0: before the program started).
     pub added_step: u64,
+    /// How its import went, when the program's run imported it (not for modules loaded before).
+    #[serde(default)]
+    pub import: Option<ImportTiming>,
+    /// The first imports that found it already in `sys.modules` (at most `ModuleEntry::MAX_HITS_KEPT`).
+    #[serde(default)]
+    pub hits: Vec<ImportHit>,
+    /// How many imports found it already in `sys.modules`, including those beyond `hits`.
+    #[serde(default)]
+    pub hit_count: u64,
+}
+
+impl ModuleEntry {
+    /// Cache hits listed one by one; a loop that imports a module at every turn is counted past this.
+    pub const MAX_HITS_KEPT: usize = 64;
+}
+
+/// One module's import as `python -X importtime` measures it: the call that found, loaded and ran it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportTiming {
+    /// Microseconds in this module's own import, without the imports nested in it.
+    pub self_us: u64,
+    /// Microseconds including the nested imports.
+    pub cumulative_us: u64,
+    /// The import this one ran inside (its parent in the import tree); `None`: not nested.
+    pub parent: Option<String>,
+    /// The module whose code asked for it (`__main__`: the program itself).
+    pub importer: String,
+}
+
+/// Imports that found a module already in `sys.modules` during one step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportHit {
+    /// The step whose change carries it (the one after the line that imported).
+    pub step: u64,
+    /// The module whose code ran the import statement.
+    pub importer: String,
+    /// The module was still running its own top-level code (a circular import).
+    pub initializing: bool,
+    /// How many such imports that step made.
+    pub count: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,13 +277,57 @@ pub struct TracebackEntry {
     pub line: u32,
 }
 
-/// The exception travelling at an `exception` step, or the one that ended the run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The exception travelling at an `exception` step, the one an `except` or `finally` block is
+/// handling at a step inside it (`handled`), or the one that ended the run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExceptionInfo {
     pub type_name: String,
     pub message: String,
     /// Outermost first, as Python prints it.
     pub traceback: Vec<TracebackEntry>,
+    /// `id()` of the exception object; during a step it is on the heap (the step keeps it reachable).
+    #[serde(default)]
+    pub object: Option<ObjId>,
+    /// The exceptions Python prints above this one, nearest first: its `__cause__`, or else its
+    /// `__context__` unless `__suppress_context__` hides it, then theirs.
+    #[serde(default)]
+    pub chain: Vec<ChainedException>,
+    /// `__suppress_context__`: set by `raise ... from`, it hides `__context__` when printed.
+    #[serde(default)]
+    pub suppress_context: bool,
+    /// Not raised at this step: an `except` or `finally` block is running while it is being handled
+    /// (what `sys.exc_info()` would return there).
+    #[serde(default)]
+    pub handled: bool,
+}
+
+/// One exception of a `__cause__`/`__context__` chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainedException {
+    /// How the exception before it in the chain (nearer the one raised) refers to it.
+    pub link: ChainLink,
+    pub type_name: String,
+    pub message: String,
+    /// Its own `__suppress_context__`.
+    pub suppress_context: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChainLink {
+    /// `__cause__` (`raise ... from ...`): "The above exception was the direct cause of the following exception:".
+    Cause,
+    /// `__context__` (raised while handling it): "During handling of the above exception, another exception occurred:".
+    Context,
+}
+
+impl ChainLink {
+    /// The sentence Python prints between two chained tracebacks.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            ChainLink::Cause => "The above exception was the direct cause of the following exception:",
+            ChainLink::Context => "During handling of the above exception, another exception occurred:",
+        }
+    }
 }
 
 /// Which stream a piece of output was written to.

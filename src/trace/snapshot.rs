@@ -4,7 +4,8 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::delta::{ModuleChange, ObjectChange, ObjectUpdate, StepDelta};
+use super::delta::{ObjectChange, ObjectUpdate, StepDelta};
+use super::internals::Internals;
 use super::model::{Event, ExceptionInfo, Frame, HeapObject, Key, ModuleEntry, ObjId, ObjKind};
 
 /// Everything the panels show for one step, except output (kept apart, see `TraceStore::output_upto`).
@@ -21,6 +22,8 @@ pub struct Snapshot {
     pub modules: Vec<ModuleEntry>,
     pub exception: Option<ExceptionInfo>,
     pub return_value: Option<ObjId>,
+    /// The internals recorded for some heap objects (hash tables, paused generators' frames).
+    pub internals: HashMap<ObjId, Internals>,
 }
 
 impl Snapshot {
@@ -31,12 +34,12 @@ impl Snapshot {
         for change in &mut delta.objects {
             match change {
                 ObjectChange::New(id, object) => {
+                    self.internals.remove(id);
                     self.heap.insert(*id, std::mem::take(object));
                 }
                 ObjectChange::Update(id, update) => self.apply_update(*id, update),
-                ObjectChange::Gone(id) => {
-                    self.heap.remove(id);
-                }
+                ObjectChange::Gone(id) => self.remove_object(*id),
+                ObjectChange::Internals(id, internals) => self.set_internals(*id, internals.take().map(|boxed| *boxed)),
             }
         }
     }
@@ -47,12 +50,30 @@ impl Snapshot {
         for change in &delta.objects {
             match change {
                 ObjectChange::New(id, object) => {
+                    self.internals.remove(id);
                     self.heap.insert(*id, object.clone());
                 }
                 ObjectChange::Update(id, update) => self.apply_update(*id, update),
-                ObjectChange::Gone(id) => {
-                    self.heap.remove(id);
+                ObjectChange::Gone(id) => self.remove_object(*id),
+                ObjectChange::Internals(id, internals) => {
+                    self.set_internals(*id, internals.as_deref().cloned());
                 }
+            }
+        }
+    }
+
+    fn remove_object(&mut self, id: ObjId) {
+        self.heap.remove(&id);
+        self.internals.remove(&id);
+    }
+
+    fn set_internals(&mut self, id: ObjId, internals: Option<Internals>) {
+        match internals {
+            Some(internals) if self.heap.contains_key(&id) => {
+                self.internals.insert(id, internals);
+            }
+            _ => {
+                self.internals.remove(&id);
             }
         }
     }
@@ -104,13 +125,7 @@ impl Snapshot {
         self.stack.extend(delta.stack.pushed.iter().cloned());
 
         for change in &delta.modules {
-            match change {
-                ModuleChange::Added { name, origin } => {
-                    self.modules.retain(|m| &m.name != name);
-                    self.modules.push(ModuleEntry { name: name.clone(), origin: origin.clone(), added_step: index });
-                }
-                ModuleChange::Removed { name } => self.modules.retain(|m| &m.name != name),
-            }
+            change.apply_to(&mut self.modules, index);
         }
     }
 
@@ -139,7 +154,7 @@ impl Snapshot {
             out.push_str("<?>");
             return;
         };
-        if !object.repr_from_children {
+        if !object.flags.repr_from_children() {
             out.push_str(&object.repr);
             return;
         }
@@ -203,14 +218,14 @@ pub fn truncate_at_char(text: &mut String, max: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trace::model::Child;
+    use crate::trace::model::{Child, ObjFlags};
 
     fn leaf(repr: &str) -> HeapObject {
         HeapObject {
             type_name: "int".into(),
             kind: ObjKind::Leaf,
             repr: repr.into(),
-            repr_from_children: false,
+            flags: ObjFlags::default(),
             size: 28,
             refcount: 1,
             children: vec![],
@@ -223,7 +238,7 @@ mod tests {
             type_name: kind.as_str().into(),
             kind,
             repr: String::new(),
-            repr_from_children: true,
+            flags: ObjFlags::REPR_FROM_CHILDREN,
             size: 56,
             refcount: 1,
             children,

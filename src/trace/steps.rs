@@ -170,9 +170,10 @@ pub fn changes_of(store: &TraceStore, selection: &Selection) -> Result<Vec<u64>,
 
 fn touches(delta: &StepDelta, id: ObjId) -> bool {
     delta.objects.iter().any(|change| match change {
-        ObjectChange::New(changed, _) | ObjectChange::Update(changed, _) | ObjectChange::Gone(changed) => {
-            *changed == id
-        }
+        ObjectChange::New(changed, _)
+        | ObjectChange::Update(changed, _)
+        | ObjectChange::Gone(changed)
+        | ObjectChange::Internals(changed, _) => *changed == id,
     })
 }
 

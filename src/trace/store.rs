@@ -147,13 +147,7 @@ impl TraceStore {
     fn modules_at(&self, step: u64) -> Vec<ModuleEntry> {
         let mut modules: Vec<ModuleEntry> = Vec::new();
         for (at, change) in self.module_log.iter().take_while(|(at, _)| *at <= step) {
-            match change {
-                ModuleChange::Added { name, origin } => {
-                    modules.retain(|m| &m.name != name);
-                    modules.push(ModuleEntry { name: name.clone(), origin: origin.clone(), added_step: *at });
-                }
-                ModuleChange::Removed { name } => modules.retain(|m| &m.name != name),
-            }
+            change.apply_to(&mut modules, *at);
         }
         modules
     }
@@ -227,8 +221,16 @@ impl TraceStore {
             .module_log
             .iter()
             .map(|(_, change)| match change {
-                ModuleChange::Added { name, origin } => 48 + name.len() + origin.describe().len(),
+                ModuleChange::Added { name, origin, import } => {
+                    48 + name.len()
+                        + origin.describe().len()
+                        + import
+                            .as_ref()
+                            .map_or(0, |i| 40 + i.importer.len() + i.parent.as_ref().map_or(0, String::len))
+                }
                 ModuleChange::Removed { name } => 24 + name.len(),
+                ModuleChange::Hit { name, importer, .. } => 40 + name.len() + importer.len(),
+                ModuleChange::Timed { name, import } => 64 + name.len() + import.importer.len(),
             })
             .sum();
         self.deltas.len() + self.index.len() * std::mem::size_of::<u64>() + checkpoint_bytes + module_bytes
@@ -277,7 +279,7 @@ mod tests {
             type_name: "int".into(),
             kind: ObjKind::Leaf,
             repr: value.to_string(),
-            repr_from_children: false,
+            flags: crate::trace::ObjFlags::default(),
             size: 28,
             refcount: 1,
             children: vec![],
@@ -367,7 +369,11 @@ mod tests {
         for step in 1..6000u64 {
             let mut delta = StepDelta { event: Event::Line, line: 2, ..Default::default() };
             if step % 1000 == 0 {
-                delta.modules.push(ModuleChange::Added { name: format!("m{step}"), origin: ModuleOrigin::BuiltIn });
+                delta.modules.push(ModuleChange::Added {
+                    name: format!("m{step}"),
+                    origin: ModuleOrigin::BuiltIn,
+                    import: None,
+                });
             }
             store.push(&delta).unwrap();
         }

@@ -79,6 +79,18 @@ pub enum Command {
     ToggleDarkMode,
     /// Presenter mode: the open lesson as slides, big and fullscreen, with an audience window.
     TogglePresenter,
+    /// Bookmark the step shown of a lesson example's trace ("pause here"), or clear its bookmark.
+    ToggleBookmark,
+    /// The next bookmarked step of the example shown.
+    NextBookmark,
+    /// The previous bookmarked step of the example shown.
+    PreviousBookmark,
+    /// Presenter mode: dim everything but the part under the mouse.
+    ToggleSpotlight,
+    /// A large translucent spot follows the mouse, for a projector.
+    TogglePointer,
+    /// The Reduce motion setting: no sliding or fading in the heap diagram.
+    SetReduceMotion(bool),
     /// A line for the program's `input()` (`None` closes its input).
     SendInput(Option<String>),
     Quit,
@@ -420,6 +432,30 @@ pub static COMMANDS: &[CommandSpec] = &[
         "Play the recorded steps one after another, or pause",
     ),
     after_separator(spec(
+        Command::ToggleBookmark,
+        "Bookmark step",
+        &[key(CMD, Key::B)],
+        Menu::Run,
+        false,
+        "Mark this step of the lesson's example as a place to pause (Play stops there), or clear the mark",
+    )),
+    spec(
+        Command::PreviousBookmark,
+        "Previous bookmark",
+        &[key(ALT, Key::PageUp)],
+        Menu::Run,
+        false,
+        "Go back to the last bookmarked step of the example",
+    ),
+    spec(
+        Command::NextBookmark,
+        "Next bookmark",
+        &[key(ALT, Key::PageDown)],
+        Menu::Run,
+        false,
+        "Go to the next bookmarked step of the example",
+    ),
+    after_separator(spec(
         Command::PreviousChange,
         "Previous change",
         &[key(CMD, Key::OpenBracket)],
@@ -508,6 +544,14 @@ pub static COMMANDS: &[CommandSpec] = &[
         false,
         "Show the bytecode of the code running at this step",
     ),
+    spec(
+        Command::ShowPane(Pane::Internals),
+        "Internals",
+        &[key(CMD, Key::Num8)],
+        Menu::View,
+        false,
+        "Show what CPython keeps inside the selected object: spare capacity, hash table, identity",
+    ),
     after_separator(spec(Command::ToggleLesson, "Lesson pane", &[], Menu::View, false, "Show or hide the lesson pane")),
     spec(
         Command::ResetLayout,
@@ -525,6 +569,22 @@ pub static COMMANDS: &[CommandSpec] = &[
         Menu::View,
         true,
         "Show the open lesson as slides for a room: large, fullscreen, with an audience window",
+    ),
+    spec(
+        Command::ToggleSpotlight,
+        "Spotlight",
+        &[key(CMD_SHIFT, Key::L)],
+        Menu::View,
+        false,
+        "In presenter mode, dim everything but the part under the mouse",
+    ),
+    spec(
+        Command::TogglePointer,
+        "Pointer highlight",
+        &[key(CMD_SHIFT, Key::H)],
+        Menu::View,
+        false,
+        "Show a large spot where the mouse is, so a room can follow it",
     ),
     after_separator(spec(
         Command::ZoomIn,
@@ -633,6 +693,15 @@ pub struct CommandStates {
     pub instruction_stepping: bool,
     pub dark_mode: bool,
     pub presenter: bool,
+    /// The run shown is a lesson example's, so its steps can be bookmarked.
+    pub can_bookmark: bool,
+    /// The step shown is bookmarked.
+    pub bookmarked: bool,
+    /// The example shown has bookmarks before / after the step shown.
+    pub bookmark_before: bool,
+    pub bookmark_after: bool,
+    pub spotlight: bool,
+    pub pointer: bool,
     /// A lesson is open, so there is a note to add to.
     pub has_note: bool,
     /// The Output tab shows some output at the current step.
@@ -656,6 +725,10 @@ impl CommandStates {
             | Command::LastStep => self.can_step_forward,
             Command::TogglePlay => self.can_step_forward || self.playing,
             Command::PreviousChange | Command::NextChange => self.has_selection,
+            Command::ToggleBookmark => self.can_bookmark,
+            Command::PreviousBookmark => self.bookmark_before,
+            Command::NextBookmark => self.bookmark_after,
+            Command::ToggleSpotlight => self.presenter,
             Command::SendInput(_) => self.can_stop,
             Command::Notes(NoteCommand::AddCode | NoteCommand::Edit { .. }) => self.has_note,
             Command::Notes(NoteCommand::AddOutput) => self.has_note && self.has_output,
@@ -695,6 +768,8 @@ impl CommandStates {
             | Command::ToggleLesson
             | Command::ToggleDarkMode
             | Command::TogglePresenter
+            | Command::TogglePointer
+            | Command::SetReduceMotion(_)
             | Command::Lesson(_)
             | Command::Quit => true,
         }
@@ -710,6 +785,9 @@ impl CommandStates {
             Command::ToggleLesson => Some(self.lesson_shown),
             Command::ToggleDarkMode => Some(self.dark_mode),
             Command::TogglePresenter => Some(self.presenter),
+            Command::ToggleBookmark => Some(self.bookmarked),
+            Command::ToggleSpotlight => Some(self.spotlight),
+            Command::TogglePointer => Some(self.pointer),
             _ => None,
         }
     }

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod editor;
 pub mod files;
 pub mod heap;
+pub mod internals;
 pub mod lesson;
 pub mod live;
 pub mod markdown;
@@ -46,10 +47,11 @@ pub enum Pane {
     Bytecode,
     Notes,
     Progress,
+    Internals,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 9] = [
+    pub const ALL: [Pane; 10] = [
         Pane::Lesson,
         Pane::Editor,
         Pane::Output,
@@ -59,6 +61,7 @@ impl Pane {
         Pane::Bytecode,
         Pane::Notes,
         Pane::Progress,
+        Pane::Internals,
     ];
 
     /// The tab title (also the View menu entry).
@@ -73,6 +76,7 @@ impl Pane {
             Pane::Bytecode => "Bytecode",
             Pane::Notes => "Notes",
             Pane::Progress => "Progress",
+            Pane::Internals => "Internals",
         }
     }
 
@@ -88,6 +92,7 @@ impl Pane {
             Pane::Bytecode => "Bytecode panel",
             Pane::Notes => "Notes panel",
             Pane::Progress => "Progress panel",
+            Pane::Internals => "Internals panel",
         }
     }
 }

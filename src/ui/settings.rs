@@ -96,6 +96,14 @@ fn contents(ui: &mut Ui, view: &SettingsView<'_>, commands: &mut Vec<Command>) {
             }
         });
         ui.end_row();
+
+        ui.label("Motion");
+        let mut reduce = settings.reduce_motion;
+        let help = "Show each step's heap diagram at once, without objects sliding to their new places";
+        if ui.checkbox(&mut reduce, "Reduce motion").on_hover_text(help).changed() {
+            commands.push(Command::SetReduceMotion(reduce));
+        }
+        ui.end_row();
     });
 
     ui.add_space(space::SECTION);

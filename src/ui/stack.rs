@@ -1,9 +1,11 @@
 //! The Stack tab: the frames of the current step, outermost first, each with its function, line,
-//! kind and local names (`name = repr`), plus the value being returned or the exception raised, and
-//! the generators that are alive but paused (their frames are off the stack until resumed).
+//! kind and local names (`name = repr`), plus the value being returned or the exception raised (with
+//! the frames it has left and its `__cause__`/`__context__` chain) or being handled by an `except` or
+//! `finally` block, and the generators that are alive but paused, each with its state and its own
+//! frame's line and locals (off the stack until resumed).
 //!
 //! Clicking a frame focuses it in the heap diagram; clicking a name selects it for "when did it
-//! change?" (Previous/Next change).
+//! change?" (Previous/Next change); clicking a paused generator or one of its locals selects that object.
 
 use egui::text::LayoutJob;
 use egui::{RichText, ScrollArea, TextFormat, Ui};
@@ -11,7 +13,7 @@ use egui::{RichText, ScrollArea, TextFormat, Ui};
 use super::commands::{Command, Selection};
 use super::model::Model;
 use super::theme::{self, Palette, REPR_CHARS, space};
-use crate::trace::{Event, FrameKind, ObjKind, Snapshot};
+use crate::trace::{Event, ExceptionInfo, FrameKind, GeneratorPhase, Internals, ObjId, ObjKind, Snapshot};
 
 #[derive(Default)]
 pub struct StackPanel {
@@ -29,17 +31,32 @@ struct StackView {
     returning: Option<String>,
     /// On an exception step: "ZeroDivisionError: division by zero".
     raising: Option<String>,
-    /// Where the travelling exception has been, innermost last ("f, line 3").
+    /// The frames the travelling exception has already left, innermost first ("left f at line 3").
     traceback: Vec<String>,
+    /// The exceptions chained to the one raised or handled, as Python prints them above it
+    /// (the sentence, then the exception), nearest first.
+    chain: Vec<(String, String)>,
+    /// While an `except` or `finally` block runs because of an exception: that exception.
+    handling: Option<String>,
     /// Generator and coroutine objects that are alive but not running at this step.
     paused: Vec<PausedRow>,
 }
 
 struct PausedRow {
+    id: ObjId,
     repr: String,
     short_id: String,
     /// The names that refer to it ("gen in <module>").
     names: Vec<String>,
+    /// "created", "suspended" or "closed", when recorded.
+    state: Option<GeneratorPhase>,
+    /// Its own frame while it waits: the function, the line it will resume at and its locals.
+    frame: Option<(String, u32, Vec<PausedLocal>)>,
+}
+
+struct PausedLocal {
+    id: ObjId,
+    row: LocalRow,
 }
 
 struct FrameRow {
@@ -106,12 +123,7 @@ impl StackPanel {
                             if let Some(value) = &view.returning {
                                 ui.label(RichText::new(format!("returns {value}")).color(palette.ok));
                             }
-                            if let Some(exception) = &view.raising {
-                                ui.label(RichText::new(format!("raises {exception}")).color(palette.error));
-                                for place in &view.traceback {
-                                    ui.label(RichText::new(format!("  from {place}")).color(palette.weak));
-                                }
-                            }
+                            exception_rows(ui, view, palette);
                         }
                     })
                 });
@@ -120,16 +132,83 @@ impl StackPanel {
             if !view.paused.is_empty() {
                 ui.label(RichText::new("Paused generators and coroutines").strong());
                 for paused in &view.paused {
-                    let mut text = format!("{}   {}", paused.repr, paused.short_id);
-                    if !paused.names.is_empty() {
-                        text.push_str(&format!("   ({})", paused.names.join(", ")));
-                    }
-                    ui.label(RichText::new(text).font(theme::code_font()).color(palette.warn));
+                    paused_generator(ui, paused, selected, palette, &mut commands);
                 }
             }
         });
         commands
     }
+}
+
+/// Under the top frame: the exception raised (the frames it left, its chain) or being handled.
+fn exception_rows(ui: &mut Ui, view: &StackView, palette: Palette) {
+    if let Some(exception) = &view.raising {
+        ui.label(RichText::new(format!("raises {exception}")).color(palette.error));
+        for place in &view.traceback {
+            ui.label(RichText::new(format!("  {place}")).color(palette.weak));
+        }
+    }
+    if let Some(exception) = &view.handling {
+        ui.label(RichText::new(format!("handling {exception}")).color(palette.warn))
+            .on_hover_text("An except or finally block is running because of this exception (sys.exc_info())");
+    }
+    for (sentence, exception) in &view.chain {
+        ui.label(RichText::new(format!("  {sentence}")).color(palette.weak).italics());
+        ui.label(RichText::new(format!("  {exception}")).color(palette.error));
+    }
+}
+
+/// One paused generator: its repr, state and names, then its frame's line and locals.
+fn paused_generator(
+    ui: &mut Ui,
+    paused: &PausedRow,
+    selected: Option<&Selection>,
+    palette: Palette,
+    commands: &mut Vec<Command>,
+) {
+    let state = paused.state.map_or("paused", GeneratorPhase::as_str);
+    let label = match &paused.frame {
+        Some((function, line, _)) => format!("Paused {function} {state} at line {line}"),
+        None => format!("Paused generator {state}"),
+    };
+    let builder = egui::UiBuilder::new().accessibility_label(label).accessibility_role(egui::Role::Group);
+    ui.scope_builder(builder, |ui| {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            let mut text = format!("{}   {}", paused.repr, paused.short_id);
+            if !paused.names.is_empty() {
+                text.push_str(&format!("   ({})", paused.names.join(", ")));
+            }
+            let object = Selection::Object(paused.id);
+            let is_selected = selected == Some(&object);
+            let header = ui
+                .selectable_label(is_selected, RichText::new(text).font(theme::code_font()).color(palette.warn))
+                .on_hover_text("Select this generator object in the heap");
+            if header.clicked() {
+                commands.push(Command::Select((!is_selected).then_some(object)));
+            }
+            let Some((function, line, locals)) = &paused.frame else {
+                ui.label(RichText::new(format!("{state}: no frame")).color(palette.weak));
+                return;
+            };
+            let resumes = match paused.state {
+                Some(GeneratorPhase::Created) => format!("{state}: {function} starts at line {line} on first next()"),
+                _ => format!("{state} at line {line} in {function}"),
+            };
+            ui.label(RichText::new(resumes).color(palette.weak));
+            for local in locals {
+                let selection = Selection::Object(local.id);
+                let is_selected = selected == Some(&selection);
+                let response = ui
+                    .selectable_label(is_selected, local_job(&local.row, palette))
+                    .on_hover_text("Select this object; Previous/Next change jump to the steps that changed it");
+                if response.clicked() {
+                    commands.push(Command::Select((!is_selected).then_some(selection)));
+                }
+            }
+        })
+    });
+    ui.add_space(space::SECTION / 2.0);
 }
 
 /// The frame's name, line and kind; clicking the name focuses the frame in the heap.
@@ -193,22 +272,47 @@ fn build_view(model: &Model, snapshot: &Snapshot) -> StackView {
         (Some(Event::Return), Some(id)) => Some(one_line(&snapshot.repr_of(id, REPR_CHARS))),
         _ => None,
     };
-    let raising = match (snapshot.event, &snapshot.exception) {
-        (Some(Event::Exception), Some(info)) if info.message.is_empty() => Some(info.type_name.clone()),
-        (Some(Event::Exception), Some(info)) => Some(format!("{}: {}", info.type_name, info.message)),
-        _ => None,
+    let info = snapshot.exception.as_ref();
+    let raising = info.filter(|info| !info.handled).map(|info| describe_exception(model, info));
+    let handling = info.filter(|info| info.handled).map(|info| describe_exception(model, info));
+    // The traceback starts at the frame raising now; the entries after it are frames it has left.
+    let traceback = info
+        .filter(|info| !info.handled)
+        .map(|info| {
+            let left = info.traceback.iter().skip(1).rev();
+            left.map(|entry| format!("left {} at line {} (its frame is gone)", entry.function, entry.line)).collect()
+        })
+        .unwrap_or_default();
+    let chain = info
+        .map(|info| {
+            info.chain
+                .iter()
+                .map(|linked| {
+                    let exception = if linked.message.is_empty() {
+                        linked.type_name.clone()
+                    } else {
+                        format!("{}: {}", linked.type_name, one_line(&linked.message))
+                    };
+                    (linked.link.sentence().to_owned(), exception)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let paused = paused_generators(model, snapshot);
+    StackView { summary, frames, returning, raising, traceback, chain, handling, paused }
+}
+
+/// "ValueError: bad   #0123" (the exception object's short id when it is on the heap).
+fn describe_exception(model: &Model, info: &ExceptionInfo) -> String {
+    let mut text = if info.message.is_empty() {
+        info.type_name.clone()
+    } else {
+        format!("{}: {}", info.type_name, one_line(&info.message))
     };
-    let traceback = match (snapshot.event, &snapshot.exception) {
-        (Some(Event::Exception), Some(info)) => info
-            .traceback
-            .iter()
-            .rev()
-            .skip(1)
-            .map(|entry| format!("{}, line {}", entry.function, entry.line))
-            .collect(),
-        _ => Vec::new(),
-    };
-    StackView { summary, frames, returning, raising, traceback, paused: paused_generators(model, snapshot) }
+    if let Some(id) = info.object {
+        text.push_str(&format!("   {}", model.short_ids.label(id)));
+    }
+    text
 }
 
 /// Whether a generator (by its repr, `<generator object count at 0x…>`) has a frame of that name
@@ -221,11 +325,28 @@ fn is_running(repr: &str, snapshot: &Snapshot) -> bool {
 }
 
 /// Generator-like objects on the heap whose frame is not on the stack: they wait for `next()`/`send()`.
+/// Their recorded state decides; without one (an older trace), a frame of the same name on the stack.
 fn paused_generators(model: &Model, snapshot: &Snapshot) -> Vec<PausedRow> {
+    let state_of = |id: &ObjId| match snapshot.internals.get(id) {
+        Some(Internals::Generator(state)) => Some(state),
+        _ => None,
+    };
     let mut paused: Vec<PausedRow> = snapshot
         .heap
         .iter()
-        .filter(|(_, object)| object.kind == ObjKind::Generator && !is_running(&object.repr, snapshot))
+        .filter(|(id, object)| {
+            object.kind == ObjKind::Generator
+                && match state_of(id) {
+                    // At the `return` step of a `yield` it is already suspended, but its frame is still shown.
+                    Some(state) => {
+                        state.state != GeneratorPhase::Running
+                            && !state.frame.as_ref().is_some_and(|paused| {
+                                snapshot.stack.iter().any(|frame| frame.frame_id == paused.frame_id)
+                            })
+                    }
+                    None => !is_running(&object.repr, snapshot),
+                }
+        })
         .map(|(&id, object)| {
             let names = snapshot
                 .stack
@@ -238,11 +359,44 @@ fn paused_generators(model: &Model, snapshot: &Snapshot) -> Vec<PausedRow> {
                         .map(move |binding| format!("{} in {}", binding.name, frame.function))
                 })
                 .collect();
-            PausedRow { repr: one_line(&object.repr), short_id: model.short_ids.label(id), names }
+            let state = state_of(&id);
+            let frame = state.and_then(|state| state.frame.as_ref()).map(|frame| {
+                let locals = frame
+                    .locals
+                    .iter()
+                    .map(|binding| PausedLocal {
+                        id: binding.id,
+                        row: LocalRow {
+                            name: binding.name.clone(),
+                            repr: one_line(&snapshot.repr_of(binding.id, REPR_CHARS)),
+                            short_id: model.short_ids.label(binding.id),
+                        },
+                    })
+                    .collect();
+                (frame.function.clone(), frame.line, locals)
+            });
+            PausedRow {
+                id,
+                repr: one_line(&object.repr),
+                short_id: model.short_ids.label(id),
+                names,
+                state: state.map(|state| state.state),
+                frame,
+            }
         })
         .collect();
     paused.sort_by(|a, b| a.short_id.cmp(&b.short_id));
     paused
+}
+
+/// "suspended at line 5" for a generator whose state was recorded (what its heap box says).
+pub fn paused_note(snapshot: &Snapshot, id: ObjId) -> Option<String> {
+    let Some(Internals::Generator(state)) = snapshot.internals.get(&id) else { return None };
+    Some(match (&state.frame, state.state) {
+        (Some(frame), GeneratorPhase::Created) => format!("created, starts at line {}", frame.line),
+        (Some(frame), phase) => format!("{} at line {}", phase.as_str(), frame.line),
+        (None, phase) => phase.as_str().to_owned(),
+    })
 }
 
 /// A repr on one line (a custom `__repr__` may contain newlines).

@@ -50,6 +50,10 @@ pub mod space {
     pub const LESSON_SIDE_BY_SIDE_WIDTH: f32 = 420.0;
     /// Tallest the lesson's section menu grows before it scrolls.
     pub const LESSON_MENU_HEIGHT: f32 = 600.0;
+    /// How far each level of the Modules pane's import tree is indented.
+    pub const IMPORT_TREE_INDENT: f32 = 16.0;
+    /// Width of each time column (self, cumulative) in the import tree.
+    pub const IMPORT_TIME_WIDTH: f32 = 84.0;
 }
 
 /// Zoom (View menu: Zoom in, Zoom out, Actual size), saved in the settings. Zooming in is also the
@@ -115,7 +119,31 @@ pub mod presenter {
     pub const AUDIENCE_PREVIEW_SIZE: [f32; 2] = [560.0, 340.0];
 
     /// The spot that follows the mouse (Pointer), in points.
-    pub const POINTER_RADIUS: f32 = 22.0;
+    pub const POINTER_RADIUS: f32 = 32.0;
+    /// The heap's motion between steps in presenter mode: slower than the workbench's, so a room
+    /// can follow an object to its new place.
+    pub const HEAP_MOTION_SECS: f32 = 0.45;
+    /// How far the heap diagram may be zoomed in to fill its panel: a small diagram at 1:1 is too
+    /// small to read from the back of a room.
+    pub const HEAP_FIT_ZOOM: f32 = 2.0;
+    /// Bookmark ticks on the timeline and in the speaker column, in points.
+    pub const BOOKMARK_TICK: f32 = 4.0;
+
+    /// What Spotlight lays over everything but the focused part: dark enough that the lit part
+    /// stands out on a washed-out projector, light enough that the rest is still there.
+    pub fn spotlight_shade() -> Color32 {
+        Color32::from_black_alpha(0xb0)
+    }
+
+    /// The outline around the part Spotlight leaves lit.
+    pub fn spotlight_ring(dark: bool) -> Color32 {
+        accent(dark)
+    }
+
+    /// Bookmark ticks: the accent, so they read as the presenter's marks.
+    pub fn bookmark(dark: bool) -> Color32 {
+        accent(dark)
+    }
 
     pub fn zoom(learner_zoom: f32) -> f32 {
         super::zoom::clamp(learner_zoom * ZOOM_FACTOR)
@@ -320,6 +348,9 @@ pub mod diagram {
     /// The zoom the view allows.
     pub const MIN_ZOOM: f32 = 0.01;
     pub const MAX_ZOOM: f32 = 2.5;
+    /// Seconds objects take to slide to their new places (and new ones to fade in) when the step
+    /// changes; the Reduce motion setting turns it off.
+    pub const MOTION_SECS: f32 = 0.25;
 }
 
 /// Colours of the heap diagram, on screen and in exported SVG and PNG files.
@@ -397,5 +428,104 @@ impl DiagramPalette {
 
     pub fn for_dark_mode(dark: bool) -> DiagramPalette {
         if dark { DiagramPalette::DARK } else { DiagramPalette::LIGHT }
+    }
+}
+
+/// The Internals pane (`ui::internals`): sizes in points.
+pub mod internals {
+    /// One slot of a list's row or a hash table's index.
+    pub const SLOT_WIDTH: f32 = 46.0;
+    pub const SLOT_HEIGHT: f32 = 40.0;
+    pub const SLOT_GAP: f32 = 3.0;
+    pub const SLOT_CORNER: u8 = 3;
+    /// Between a slot's edge and its number.
+    pub const SLOT_PAD: f32 = 3.0;
+    /// A slot's number (top left) and probe step (top right).
+    pub const SLOT_INDEX_FONT: f32 = 10.0;
+    /// What the slot holds (monospace).
+    pub const SLOT_TEXT_FONT: f32 = 12.0;
+    pub const SLOT_OUTLINE: f32 = 1.0;
+    /// The outline of a slot on the chosen entry's probe sequence, or holding a collided entry.
+    pub const SLOT_STRONG_OUTLINE: f32 = 2.5;
+    /// Slots drawn before "+N more" (a big table would be a very long row).
+    pub const SLOTS_SHOWN: usize = 64;
+    /// Characters of an item's repr inside a slot.
+    pub const SLOT_CHARS: usize = 5;
+    /// Characters of a key or value repr in the entries table.
+    pub const KEY_CHARS: usize = 24;
+    /// Rows of the entries table drawn before "+N more".
+    pub const ENTRIES_SHOWN: usize = 200;
+    pub const PLOT_HEIGHT: f32 = 170.0;
+    pub const PLOT_LINE: f32 = 2.0;
+    /// Between the pane's sections.
+    pub const GAP: f32 = 8.0;
+    /// Identity badges.
+    pub const CHIP_CORNER: u8 = 8;
+    pub const CHIP_MARGIN: egui::Margin = egui::Margin::symmetric(6, 1);
+    /// The flag badges drawn on heap boxes' headers (diagram coordinates).
+    pub const HEAP_BADGE_FONT: f32 = 10.0;
+    pub const HEAP_BADGE_PAD: f32 = 4.0;
+    pub const HEAP_BADGE_HEIGHT: f32 = 14.0;
+}
+
+/// Colours of the Internals pane's slots and tables, one set per theme.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct InternalsPalette {
+    /// A slot holding an item or an entry.
+    pub filled: Color32,
+    pub filled_text: Color32,
+    /// The outline of an allocated slot nothing is in yet (drawn hollow).
+    pub empty_outline: Color32,
+    /// A deleted entry's tombstone.
+    pub dummy: Color32,
+    /// An entry that is not in its home slot (it collided), and its slot.
+    pub collision: Color32,
+    /// The chosen entry's probe sequence.
+    pub probe: Color32,
+    /// The low bits of a hash that pick the home slot.
+    pub low_bits: Color32,
+    /// The plot's lines.
+    pub length_line: Color32,
+    pub capacity_line: Color32,
+    /// Flag badges on heap boxes.
+    pub heap_badge_fill: Color32,
+    pub heap_badge_text: Color32,
+}
+
+impl InternalsPalette {
+    pub const DARK: InternalsPalette = InternalsPalette {
+        filled: Color32::from_rgb(0x2c, 0x3a, 0x50),
+        filled_text: Color32::from_rgb(0xe2, 0xe6, 0xec),
+        empty_outline: Color32::from_rgb(0x6a, 0x73, 0x82),
+        dummy: Color32::from_rgb(0x5a, 0x24, 0x2a),
+        collision: Color32::from_rgb(0xff, 0x9f, 0x43),
+        probe: Color32::from_rgb(0x58, 0xa6, 0xff),
+        low_bits: Color32::from_rgb(0x56, 0xd3, 0x64),
+        length_line: Color32::from_rgb(0x56, 0xd3, 0x64),
+        capacity_line: Color32::from_rgb(0x79, 0xc0, 0xff),
+        heap_badge_fill: Color32::from_rgb(0x4a, 0x3b, 0x1c),
+        heap_badge_text: Color32::from_rgb(0xf2, 0xcc, 0x60),
+    };
+
+    pub const LIGHT: InternalsPalette = InternalsPalette {
+        filled: Color32::from_rgb(0xdd, 0xea, 0xfa),
+        filled_text: Color32::from_rgb(0x1f, 0x23, 0x28),
+        empty_outline: Color32::from_rgb(0x9a, 0xa4, 0xb1),
+        dummy: Color32::from_rgb(0xff, 0xd7, 0xd5),
+        collision: Color32::from_rgb(0xc2, 0x4e, 0x00),
+        probe: Color32::from_rgb(0x09, 0x69, 0xda),
+        low_bits: Color32::from_rgb(0x1a, 0x7f, 0x37),
+        length_line: Color32::from_rgb(0x1a, 0x7f, 0x37),
+        capacity_line: Color32::from_rgb(0x05, 0x50, 0xae),
+        heap_badge_fill: Color32::from_rgb(0xff, 0xec, 0xb8),
+        heap_badge_text: Color32::from_rgb(0x7d, 0x4e, 0x00),
+    };
+
+    pub fn for_dark_mode(dark: bool) -> InternalsPalette {
+        if dark { InternalsPalette::DARK } else { InternalsPalette::LIGHT }
+    }
+
+    pub fn of(ui: &egui::Ui) -> InternalsPalette {
+        InternalsPalette::for_dark_mode(ui.visuals().dark_mode)
     }
 }

@@ -1,19 +1,21 @@
 //! The toolbar: a button for every command the table marks as a toolbar command, the playback
 //! speed and the selection followed by "when did it change?"; below it the timeline, a slider over
-//! the recorded steps ("step N of M", with a spinner while a run records).
+//! the recorded steps ("step N of M", with a spinner while a run records), with a tick above each
+//! bookmarked step of a lesson example (click one to go there).
 
 use egui::{RichText, Slider, Ui};
 
 use super::commands::{self, COMMANDS, Command, CommandStates};
 use super::model::Model;
 use super::playback::SPEEDS;
-use super::theme::{Palette, space};
+use super::theme::{Palette, presenter, space};
 
 #[derive(Default)]
 pub struct Toolbar;
 
 impl Toolbar {
-    pub fn ui(&mut self, ui: &mut Ui, model: &Model, states: &CommandStates) -> Vec<Command> {
+    /// `bookmarks`: the bookmarked steps (0-based, sorted) of the lesson example shown.
+    pub fn ui(&mut self, ui: &mut Ui, model: &Model, states: &CommandStates, bookmarks: &[u64]) -> Vec<Command> {
         let mut commands = Vec::new();
         let palette = Palette::of(ui);
         ui.horizontal_wrapped(|ui| {
@@ -48,13 +50,13 @@ impl Toolbar {
             commands.extend(selection_chip(ui, model, palette));
         });
         // The timeline gets a row of its own, so the slider is as wide as the window.
-        ui.horizontal(|ui| commands.extend(timeline(ui, model, palette)));
+        ui.horizontal(|ui| commands.extend(timeline(ui, model, palette, bookmarks)));
         commands
     }
 }
 
 /// "step 4 of 12", a spinner while the run records, and the slider over every recorded step.
-fn timeline(ui: &mut Ui, model: &Model, palette: Palette) -> Vec<Command> {
+fn timeline(ui: &mut Ui, model: &Model, palette: Palette, bookmarks: &[u64]) -> Vec<Command> {
     let mut commands = Vec::new();
     let len = model.len();
     let mut shown = model.step().saturating_add(1).min(len);
@@ -82,6 +84,33 @@ fn timeline(ui: &mut Ui, model: &Model, palette: Palette) -> Vec<Command> {
         .on_hover_text("Drag to any recorded step");
     if slider.changed() && len > 0 {
         commands.push(Command::GoToStep(shown.saturating_sub(1)));
+    }
+    if len > 1 {
+        commands.extend(bookmark_ticks(ui, slider.rect, len, bookmarks));
+    }
+    commands
+}
+
+/// A tick above the slider's rail at each bookmarked step, where the handle would stand on it;
+/// each is a button ("Bookmark at step 5") that goes there.
+fn bookmark_ticks(ui: &mut Ui, slider: egui::Rect, len: u64, bookmarks: &[u64]) -> Vec<Command> {
+    let mut commands = Vec::new();
+    // The handle's centre travels the rail inset by its radius (egui's slider geometry).
+    let inset = slider.height() / 2.5;
+    let rail = slider.x_range().shrink(inset);
+    let color = presenter::bookmark(ui.visuals().dark_mode);
+    let half = presenter::BOOKMARK_TICK;
+    for &step in bookmarks.iter().filter(|&&step| step < len) {
+        let x = egui::lerp(rail.min..=rail.max, step as f32 / (len - 1) as f32);
+        let tick = egui::Rect::from_center_size(egui::pos2(x, slider.top() + half), egui::vec2(half * 2.0, half * 2.0));
+        let label = format!("Bookmark at step {}", step + 1);
+        let response = ui.interact(tick, ui.scope_id().with(("bookmark_tick", step)), egui::Sense::click());
+        let response = response.accessible_name(&label).on_hover_text(format!("{label}: click to go there"));
+        let points = vec![tick.left_top(), tick.right_top(), egui::pos2(x, tick.bottom())];
+        ui.painter().add(egui::Shape::convex_polygon(points, color, egui::Stroke::NONE));
+        if response.clicked() {
+            commands.push(Command::GoToStep(step));
+        }
     }
     commands
 }

@@ -23,7 +23,7 @@ const GROUPS: [&[Pane]; 5] = [
     &[Pane::Editor],
     &[Pane::Output, Pane::Bytecode],
     &[Pane::Heap],
-    &[Pane::Stack, Pane::Modules],
+    &[Pane::Stack, Pane::Modules, Pane::Internals],
 ];
 
 /// The shape the layout is saved in: the tiles and a version, so a future layout format can tell.

@@ -6,9 +6,10 @@ use std::ffi::c_int;
 use pyo3::ffi;
 
 use super::HeapTracker;
+use crate::engine::identity::identity_flags;
 use crate::engine::objects::is_builtin_type;
 use crate::engine::pyutil;
-use crate::trace::ObjKind;
+use crate::trace::{ObjFlags, ObjKind};
 
 use super::{FieldChange, MAX_INT_BITS_FOR_REPR, Pending, Tracked};
 
@@ -51,7 +52,9 @@ impl HeapTracker {
                 child_refcounts: Vec::new(),
             },
         );
-        self.pending.insert(ptr, Pending::NewInt { value, type_ptr: tp as usize, size, refcount, replaced });
+        let small = if unsafe { is_cached_small_int(obj, value) } { ObjFlags::SMALL_INT } else { ObjFlags::default() };
+        let flags = small.with(unsafe { identity_flags(obj, &self.constants) });
+        self.pending.insert(ptr, Pending::NewInt { value, type_ptr: tp as usize, flags, size, refcount, replaced });
     }
 
     /// `sys.getsizeof`, remembered for small exact ints (the commonest new object by far).
@@ -195,5 +198,26 @@ impl HeapTracker {
             tracked.size = size;
             self.note(ptr, FieldChange::Size(size));
         }
+    }
+}
+
+/// CPython keeps one object for each int from -5 to 256 and hands it out whenever that value is made;
+/// true if `obj` is that very object (an int of that value made some other way would not be).
+///
+/// # Safety
+/// GIL held; `obj` an exact int of value `value`.
+unsafe fn is_cached_small_int(obj: *mut ffi::PyObject, value: i64) -> bool {
+    if !(-5..=256).contains(&value) {
+        return false;
+    }
+    unsafe {
+        let cached = ffi::PyLong_FromLongLong(value);
+        if cached.is_null() {
+            ffi::PyErr_Clear();
+            return false;
+        }
+        let same = cached == obj;
+        ffi::Py_DecRef(cached);
+        same
     }
 }

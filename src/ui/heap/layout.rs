@@ -55,6 +55,10 @@ impl StepChanges {
                 {
                     changes.updated_objects.insert(*id);
                 }
+                // A paused generator that ran on, or a table that was rebuilt.
+                ObjectChange::Internals(id, _) => {
+                    changes.updated_objects.insert(*id);
+                }
                 ObjectChange::Update(..) | ObjectChange::Gone(_) => {}
             }
         }
@@ -536,6 +540,14 @@ impl Builder<'_> {
             texts.push(Text { at: pos2(size::PAD, y + size::ROW_HEIGHT / 2.0), text: value, role: TextRole::Value });
             y += size::ROW_HEIGHT;
         }
+        // A paused generator: where its frame (its rows below: the frame's locals) will resume.
+        let paused_note = crate::ui::stack::paused_note(self.snapshot(), id);
+        if let Some(note) = &paused_note {
+            value_width = value_width.max(size::PAD * 2.0 + text_width(note));
+            let at = pos2(size::PAD, y + size::ROW_HEIGHT / 2.0);
+            texts.push(Text { at, text: note.clone(), role: TextRole::Note });
+            y += size::ROW_HEIGHT;
+        }
         let specs: Vec<RowSpec> = if has_rows {
             object.children[..shown_children]
                 .iter()
@@ -613,7 +625,10 @@ impl Builder<'_> {
             rows,
             more,
             change,
-            label: format!("{} {short} {}", object.type_name, cut(&repr, 80)),
+            label: match &paused_note {
+                Some(note) => format!("{} {short} {} {note}", object.type_name, cut(&repr, 80)),
+                None => format!("{} {short} {}", object.type_name, cut(&repr, 80)),
+            },
             details: format!(
                 "{} {short}\nid() = {id}\nrefcount {} · {} bytes\n{}",
                 object.type_name,

@@ -19,7 +19,7 @@ pub(crate) fn container(kind: ObjKind, type_name: &str, children: Vec<Child>) ->
     HeapObject {
         type_name: type_name.into(),
         kind,
-        repr_from_children: true,
+        flags: crate::trace::ObjFlags::REPR_FROM_CHILDREN,
         size: 72,
         refcount: 2,
         children,

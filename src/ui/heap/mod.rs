@@ -6,6 +6,7 @@
 //! inside a pan-and-zoom `Scene`, `svg` writes the same diagram as SVG and `export` renders that
 //! to PNG.
 
+pub mod animation;
 pub mod diagram;
 pub mod export;
 pub mod layout;
@@ -20,6 +21,7 @@ use egui::{Rect, RichText, Scene, Ui, vec2};
 pub use diagram::Diagram;
 pub use layout::{LayoutInput, Placements, StepChanges, ViewOptions, layout};
 
+use self::animation::Motion;
 use self::diagram::MoreAction;
 use self::paint::{Clicked, Galleys, PaintState};
 use super::Command;
@@ -49,6 +51,14 @@ pub struct HeapPanel {
     fit_pending: bool,
     /// Why this step's changes could not be read (the diagram is still drawn).
     problem: Option<String>,
+    /// Seconds a step change's motion takes (0: none, the Reduce motion setting).
+    motion_secs: f32,
+    /// The motion from the diagram drawn before to this one, while it runs.
+    motion: Option<Motion>,
+    /// How far Fit may zoom a small diagram in (1 in the workbench; more for a room).
+    fit_zoom_max: f32,
+    /// The diagram generation last checked against the view.
+    fitted_generation: u64,
 }
 
 impl Default for HeapPanel {
@@ -68,6 +78,10 @@ impl Default for HeapPanel {
             scene_rect: Rect::ZERO,
             fit_pending: true,
             problem: None,
+            motion_secs: size::MOTION_SECS,
+            motion: None,
+            fit_zoom_max: 1.0,
+            fitted_generation: 0,
         }
     }
 }
@@ -75,7 +89,10 @@ impl Default for HeapPanel {
 impl HeapPanel {
     pub fn ui(&mut self, ui: &mut Ui, model: &Model) -> Vec<Command> {
         let palette = Palette::of(ui);
-        if !self.refresh(model) {
+        let now = ui.input(|input| input.time);
+        // egui's own switch for animations (0 turns them all off, as test harnesses do).
+        let animate = ui.style().animation_time > 0.0;
+        if !self.refresh(model, animate.then_some(now)) {
             let text = if model.is_recording() {
                 "Waiting for the first step..."
             } else {
@@ -97,8 +114,14 @@ impl HeapPanel {
         let Some(galleys) = &self.galleys else { return commands };
 
         let view_size = ui.available_size();
-        if self.fit_pending {
-            self.scene_rect = paint::fit_rect(diagram.bounds, view_size);
+        // For a room (zooming in allowed), a step whose diagram outgrows the view is fitted again,
+        // once: the presenter never has to reach for Fit, and can still pan.
+        let grown = self.fit_zoom_max > 1.0
+            && self.fitted_generation != self.diagram_generation
+            && !self.scene_rect.contains_rect(diagram.bounds);
+        self.fitted_generation = self.diagram_generation;
+        if self.fit_pending || grown {
+            self.scene_rect = paint::fit_rect(diagram.bounds, view_size, self.fit_zoom_max);
             self.fit_pending = false;
         }
         if self.pan_to_focus {
@@ -110,7 +133,26 @@ impl HeapPanel {
                     self.scene_rect.translate(frame.rect.min - vec2(size::MARGIN, size::MARGIN) - self.scene_rect.min);
             }
         }
-        let state = PaintState { palette: diagram_palette, selection: model.selection(), focus: self.focus };
+        // While a motion runs, a moved copy of the diagram is drawn (the galleys fit it: same texts).
+        if self.motion.as_ref().is_some_and(|motion| motion.is_settled(now)) {
+            self.motion = None;
+        }
+        let moving =
+            self.motion.as_ref().map(|motion| (motion.displaced(diagram, motion.progress(now)), motion.fade(now)));
+        if moving.is_some() {
+            ui.ctx().request_repaint();
+        }
+        let (diagram, fade) = match &moving {
+            Some((moved, fade)) => (moved, Some(*fade)),
+            None => (diagram, None),
+        };
+        let state = PaintState {
+            palette: diagram_palette,
+            selection: model.selection(),
+            focus: self.focus,
+            fade,
+            snapshot: model.current(),
+        };
         let frame = egui::Frame::new().fill(diagram_palette.background);
         let clicked = frame
             .show(ui, |ui| {
@@ -165,14 +207,17 @@ impl HeapPanel {
     }
 
     /// Lays the diagram out again if the step, the options or the expanded containers changed.
-    /// `false` when there is no step to show.
-    fn refresh(&mut self, model: &Model) -> bool {
+    /// `false` when there is no step to show. With `now` (egui's input time), a new layout within
+    /// the same run starts a motion from the diagram drawn before.
+    fn refresh(&mut self, model: &Model, now: Option<f64>) -> bool {
         let Some(snapshot) = model.current() else {
             self.diagram = None;
             self.built_for = None;
+            self.motion = None;
             return false;
         };
-        if self.placements_run != Some(model.run_id()) {
+        let same_run = self.placements_run == Some(model.run_id());
+        if !same_run {
             self.placements.clear();
             self.expanded.clear();
             self.placements_run = Some(model.run_id());
@@ -200,7 +245,14 @@ impl HeapPanel {
             expanded: &self.expanded,
             title: format!("step {} · line {}", snapshot.index + 1, snapshot.line),
         };
-        self.diagram = Some(layout(&input, &mut self.placements));
+        let diagram = layout(&input, &mut self.placements);
+        self.motion = match (&self.diagram, now) {
+            (Some(old), Some(now)) if same_run => {
+                Motion::between(old, self.motion.as_ref(), &diagram, now, self.motion_secs)
+            }
+            _ => None,
+        };
+        self.diagram = Some(diagram);
         self.diagram_generation += 1;
         self.built_for = Some(key);
         true
@@ -210,6 +262,23 @@ impl HeapPanel {
     pub fn focus_frame(&mut self, frame_id: u64) {
         self.focus = Some(frame_id);
         self.pan_to_focus = true;
+    }
+
+    /// How long objects take to slide to their new places when the step changes; 0 turns the
+    /// motion off (Reduce motion).
+    pub fn set_motion_secs(&mut self, seconds: f32) {
+        self.motion_secs = if seconds.is_finite() { seconds.max(0.0) } else { 0.0 };
+        if self.motion_secs == 0.0 {
+            self.motion = None;
+        }
+    }
+
+    /// How far fitting the view may zoom a small diagram in; a change fits the view again.
+    pub fn set_fit_zoom_max(&mut self, zoom: f32) {
+        if zoom.is_finite() && zoom != self.fit_zoom_max {
+            self.fit_zoom_max = zoom;
+            self.fit_pending = true;
+        }
     }
 
     pub fn options(&self) -> ViewOptions {
@@ -222,7 +291,7 @@ impl HeapPanel {
 
     /// The diagram of the step shown, as on screen (laid out now if the panel has not drawn it yet).
     pub fn diagram(&mut self, model: &Model) -> Option<&Diagram> {
-        self.refresh(model);
+        self.refresh(model, None);
         self.diagram.as_ref()
     }
 

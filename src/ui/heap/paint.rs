@@ -12,6 +12,7 @@ use egui::{
     Color32, CornerRadius, FontId, Galley, Id, Pos2, Rect, Sense, Shape, Stroke, StrokeKind, Ui, Vec2, pos2, vec2,
 };
 
+use super::animation::Fade;
 use super::diagram::{Change, Diagram, MoreAction, Row, RowOwner, Text};
 use super::svg::text_color;
 use crate::trace::ObjId;
@@ -69,6 +70,10 @@ pub struct PaintState<'a> {
     pub selection: Option<&'a Selection>,
     /// The frame the Stack panel asked to focus.
     pub focus: Option<u64>,
+    /// What fades in while the step's motion runs.
+    pub fade: Option<Fade<'a>>,
+    /// The step's objects, for their identity flags (small int, interned...), badged on their boxes.
+    pub snapshot: Option<&'a crate::trace::Snapshot>,
 }
 
 /// Draws the diagram into `ui` (a scene's ui) and returns what was clicked.
@@ -123,10 +128,18 @@ pub fn show(ui: &mut Ui, diagram: &Diagram, galleys: &Galleys, state: &PaintStat
             }
         }
     }
+    let mut flag_badges = Vec::new();
     for object in diagram.objects.iter().filter(|o| o.rect.intersects(visible)) {
         let response = sense(object.rect, base.with(("object", object.id)), &object.label);
         if response.clicked() {
             clicked = Some(Clicked::Object(object.id));
+        }
+        if let Some(badge) = detailed.then(|| flag_badge(ui, object, state)).flatten() {
+            let label = format!("{}: {}", badge.words, object.label);
+            if sense(badge.rect, base.with(("flags", object.id)), &label).on_hover_text(&badge.words).clicked() {
+                clicked = Some(Clicked::Object(object.id));
+            }
+            flag_badges.push(badge);
         }
         if response.hovered() {
             hovered = Some(object.id);
@@ -164,7 +177,7 @@ pub fn show(ui: &mut Ui, diagram: &Diagram, galleys: &Galleys, state: &PaintStat
     };
     let draw_text = detailed;
     let mut texts = galleys.galleys.iter();
-    let paint_text = |galley: Option<&Arc<Galley>>, text: &Text| {
+    let paint_text = |painter: &egui::Painter, galley: Option<&Arc<Galley>>, text: &Text| {
         if let Some(galley) = galley
             && draw_text
         {
@@ -201,12 +214,20 @@ pub fn show(ui: &mut Ui, diagram: &Diagram, galleys: &Galleys, state: &PaintStat
         for text in frame.texts.iter().chain(frame.rows.iter().flat_map(|r| &r.texts)) {
             let galley = texts.next();
             if in_view {
-                paint_text(galley, text);
+                paint_text(painter, galley, text);
             }
         }
     }
     for object in &diagram.objects {
         let in_view = object.rect.intersects(visible);
+        let faded;
+        let painter = match state.fade.map(|fade| fade.object(object.id)) {
+            Some(opacity) if opacity < 1.0 => {
+                faded = faded_painter(painter, opacity);
+                &faded
+            }
+            _ => painter,
+        };
         if in_view {
             let outline = if selected_object == Some(object.id) {
                 Stroke::new(size::STRONG_OUTLINE, palette.selection)
@@ -240,14 +261,21 @@ pub fn show(ui: &mut Ui, diagram: &Diagram, galleys: &Galleys, state: &PaintStat
         for text in all {
             let galley = texts.next();
             if in_view {
-                paint_text(galley, text);
+                paint_text(painter, galley, text);
             }
         }
     }
 
+    let colors = crate::ui::theme::InternalsPalette::for_dark_mode(ui.visuals().dark_mode);
+    for badge in &flag_badges {
+        let corner = CornerRadius::same((badge.rect.height() / 2.0) as u8);
+        painter.rect_filled(badge.rect, corner, colors.heap_badge_fill);
+        painter.galley(badge.rect.center() - badge.galley.size() / 2.0, badge.galley.clone(), colors.heap_badge_text);
+    }
+
     // Arrows above the boxes; those into the hovered object last, on top of the others.
     for highlighted in [false, true] {
-        for arrow in &diagram.arrows {
+        for (index, arrow) in diagram.arrows.iter().enumerate() {
             if (hovered == Some(arrow.target)) != highlighted {
                 continue;
             }
@@ -255,6 +283,14 @@ pub fn show(ui: &mut Ui, diagram: &Diagram, galleys: &Galleys, state: &PaintStat
             if !bounds.intersects(visible) {
                 continue;
             }
+            let faded;
+            let painter = match state.fade.map(|fade| fade.arrow(index)) {
+                Some(opacity) if opacity < 1.0 => {
+                    faded = faded_painter(painter, opacity);
+                    &faded
+                }
+                _ => painter,
+            };
             let (color, width) =
                 if highlighted { (palette.hover, size::ARROW_WIDTH * 1.8) } else { (palette.arrow, size::ARROW_WIDTH) };
             if !detailed {
@@ -271,6 +307,35 @@ pub fn show(ui: &mut Ui, diagram: &Diagram, galleys: &Galleys, state: &PaintStat
         }
     }
     clicked
+}
+
+/// The identity flags of an object ("small int · immortal"), on a tag sitting on its top edge.
+struct FlagBadge {
+    rect: Rect,
+    galley: Arc<Galley>,
+    words: String,
+}
+
+fn flag_badge(ui: &Ui, object: &super::diagram::ObjectBox, state: &PaintState) -> Option<FlagBadge> {
+    use crate::ui::theme::internals::{HEAP_BADGE_FONT, HEAP_BADGE_HEIGHT, HEAP_BADGE_PAD};
+    let flags = state.snapshot?.heap.get(&object.id)?.flags;
+    let words = crate::ui::internals::identity::flag_words(flags).join(" · ");
+    if words.is_empty() {
+        return None;
+    }
+    let font = FontId::proportional(HEAP_BADGE_FONT);
+    let galley = ui.fonts_mut(|fonts| fonts.layout_no_wrap(words.clone(), font, Color32::PLACEHOLDER));
+    let size = vec2(galley.size().x + 2.0 * HEAP_BADGE_PAD, HEAP_BADGE_HEIGHT);
+    let right_top = pos2(object.rect.right() - size::CORNER * 2.0, object.rect.top() - size.y / 2.0);
+    let rect = Rect::from_min_size(right_top - vec2(size.x, 0.0), size);
+    Some(FlagBadge { rect, galley, words })
+}
+
+/// A painter whose shapes are `opacity` as opaque (what fades in).
+fn faded_painter(painter: &egui::Painter, opacity: f32) -> egui::Painter {
+    let mut faded = painter.clone();
+    faded.multiply_opacity(opacity);
+    faded
 }
 
 fn paint_box(painter: &egui::Painter, rect: Rect, header: Rect, fill: Color32, header_fill: Color32, outline: Stroke) {
@@ -307,12 +372,13 @@ pub fn arrow_head(points: &[Pos2; 4]) -> [Pos2; 3] {
     [end, base + side, base - side]
 }
 
-/// A view of the whole diagram in a `view_size` area: zoomed out to fit if it is larger, 1:1 if
-/// it is smaller, with its top left corner at the top left.
-pub fn fit_rect(bounds: Rect, view_size: Vec2) -> Rect {
+/// A view of the whole diagram in a `view_size` area: zoomed out to fit if it is larger, zoomed in
+/// up to `max_zoom` (1: never) if it is smaller, with its top left corner at the top left.
+pub fn fit_rect(bounds: Rect, view_size: Vec2, max_zoom: f32) -> Rect {
     if view_size.x <= 0.0 || view_size.y <= 0.0 {
         return bounds;
     }
-    let scale = (view_size.x / bounds.width()).min(view_size.y / bounds.height()).clamp(size::MIN_ZOOM, 1.0);
+    let max_zoom = max_zoom.clamp(size::MIN_ZOOM, size::MAX_ZOOM);
+    let scale = (view_size.x / bounds.width()).min(view_size.y / bounds.height()).clamp(size::MIN_ZOOM, max_zoom);
     Rect::from_min_size(pos2(bounds.min.x, bounds.min.y), view_size / scale)
 }

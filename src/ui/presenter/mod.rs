@@ -7,10 +7,16 @@
 //! and the live panel; the presenter's window shows the same plus the speaker's notes (the learner's
 //! note of the lesson, read-only), the next slide's title, the clock and a talk timer.
 //!
+//! For a room: bookmarked steps of each example (`bookmarks`: jump to them, Play pauses at them),
+//! Spotlight (everything but the part under the mouse dimmed, in both windows, `spotlight`) and a
+//! pointer spot that follows the mouse.
+//!
 //! Like every panel it draws and returns commands; which slide is shown is its own state.
 
+pub mod bookmarks;
 mod clock;
 pub mod slides;
+mod spotlight;
 
 use std::time::Instant;
 
@@ -20,7 +26,7 @@ use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 use egui_extras::syntax_highlighting::{self, CodeTheme};
 
 use super::bytecode::BytecodePanel;
-use super::commands::{Command, CommandStates, LessonRun};
+use super::commands::{self, Command, CommandStates, LessonRun};
 use super::heap::HeapPanel;
 use super::model::Model;
 use super::modules::ModulesPanel;
@@ -29,6 +35,8 @@ use super::stack::StackPanel;
 use super::theme::presenter as look;
 use crate::lessons::{Lesson, Panel as LessonPanel};
 use slides::{Deck, Move, TraceAt};
+use spotlight::Regions;
+pub use spotlight::Spot;
 
 /// The audience window's title.
 pub const AUDIENCE_TITLE: &str = "pyxray — audience";
@@ -43,6 +51,7 @@ pub struct Live<'a> {
     pub output: &'a mut OutputPanel,
     pub modules: &'a mut ModulesPanel,
     pub bytecode: &'a mut BytecodePanel,
+    pub internals: &'a mut crate::ui::internals::InternalsPanel,
 }
 
 /// What the presenter draws from, besides its own state.
@@ -53,6 +62,8 @@ pub struct PresenterView<'a> {
     pub states: &'a CommandStates,
     /// The code of the run the model holds.
     pub ran_code: Option<&'a str>,
+    /// The bookmarked steps (0-based, sorted) of the example shown.
+    pub bookmarks: &'a [u64],
 }
 
 /// Whether presenter mode is on, the deck, the slide shown and the talk timer.
@@ -67,6 +78,10 @@ pub struct PresenterState {
     audience_open: bool,
     /// A spot follows the mouse, for pointing at things from afar.
     pointer_shown: bool,
+    /// Spotlight: everything but this part is dimmed.
+    spotlight: Option<Spot>,
+    /// Where the parts of the slide were drawn in the window being drawn, for Spotlight.
+    regions: Regions,
     timer_started: Instant,
     markdown: CommonMarkCache,
 }
@@ -81,6 +96,8 @@ impl Default for PresenterState {
             stop_sent: false,
             audience_open: false,
             pointer_shown: false,
+            spotlight: None,
+            regions: Regions::default(),
             timer_started: Instant::now(),
             markdown: CommonMarkCache::default(),
         }
@@ -101,6 +118,31 @@ impl PresenterState {
         self.audience_open
     }
 
+    pub fn pointer_shown(&self) -> bool {
+        self.pointer_shown
+    }
+
+    pub fn toggle_pointer(&mut self) {
+        self.pointer_shown = !self.pointer_shown;
+    }
+
+    /// The part Spotlight leaves lit, while it is on.
+    pub fn spotlight(&self) -> Option<Spot> {
+        self.spotlight
+    }
+
+    pub fn spotlight_on(&self) -> bool {
+        self.spotlight.is_some()
+    }
+
+    /// Spotlight on (lighting the live panel until the mouse picks another part) or off.
+    pub fn toggle_spotlight(&mut self) {
+        self.spotlight = match self.spotlight {
+            Some(_) => None,
+            None => Some(Spot::Panel),
+        };
+    }
+
     /// Turns presenter mode on (at `section` of `lesson`) or off. Zoom and fullscreen follow: on, the
     /// presenter zoom of `learner_zoom`; off, exactly `learner_zoom` again, windowed.
     pub fn toggle(&mut self, ctx: &egui::Context, lesson: Option<&Lesson>, section: usize, learner_zoom: f32) {
@@ -118,6 +160,7 @@ impl PresenterState {
             self.deck = None;
             self.run_wanted = false;
             self.audience_open = false;
+            self.spotlight = None;
             super::theme::set_zoom(ctx, learner_zoom);
         }
         ctx.send_viewport_cmd_to(ViewportId::ROOT, egui::ViewportCommand::Fullscreen(self.on));
@@ -126,7 +169,7 @@ impl PresenterState {
     /// The whole window in presenter mode, and the audience window.
     pub fn ui(&mut self, ui: &mut Ui, view: PresenterView<'_>) -> Vec<Command> {
         let mut out = Vec::new();
-        let PresenterView { mut live, note, states, ran_code } = view;
+        let PresenterView { mut live, note, states, ran_code, bookmarks } = view;
         look::apply(ui.style_mut());
         self.take_keys(ui.ctx(), &live, ran_code, &mut out);
         self.run_slide_example(states, &mut out);
@@ -140,12 +183,14 @@ impl PresenterState {
         });
         Panel::right("presenter_notes").resizable(true).default_size(look::NOTES_WIDTH).show(ui, |ui| {
             let builder = UiBuilder::new().accessibility_label("Speaker column").accessibility_role(Role::Note);
-            ui.scope_builder(builder, |ui| self.speaker_column(ui, note));
+            ui.scope_builder(builder, |ui| self.speaker_column(ui, note, bookmarks, live.model.step(), &mut out));
         });
         egui::CentralPanel::default().show(ui, |ui| {
             let builder = UiBuilder::new().accessibility_label("Slide").accessibility_role(Role::Document);
             ui.scope_builder(builder, |ui| out.extend(self.slide_and_panel(ui, &mut live, line, "presenter")));
         });
+        // Drawn last in this layer, so the shade covers the bar and the speaker column too.
+        self.shade_unlit(ui);
 
         if self.pointer_shown {
             pointer_spot(ui.ctx());
@@ -256,7 +301,7 @@ impl PresenterState {
 
     fn bar(&mut self, ui: &mut Ui, status: &str, states: &CommandStates, out: &mut Vec<Command>) {
         let dark = ui.visuals().dark_mode;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if ui.button("Exit presenter").on_hover_text("Back to the workbench (Escape)").clicked() {
                 out.push(Command::TogglePresenter);
             }
@@ -264,17 +309,25 @@ impl PresenterState {
             let (play, help) = if states.playing {
                 ("Pause", "Stop playing the steps")
             } else {
-                ("Play", "Play the example's steps one after another")
+                ("Play", "Play the example's steps one after another; it pauses at bookmarks")
             };
             let play = ui.add_enabled(states.enabled(&Command::TogglePlay), egui::Button::new(play));
             if play.on_hover_text(format!("{help} ({} steps/s)", states.play_speed)).clicked() {
                 out.push(Command::TogglePlay);
             }
-            let pointer = egui::Button::selectable(self.pointer_shown, "Pointer");
-            if ui.add(pointer).on_hover_text("Show a large spot where the mouse is").clicked() {
-                self.pointer_shown = !self.pointer_shown;
+            for command in [
+                Command::PreviousBookmark,
+                Command::ToggleBookmark,
+                Command::NextBookmark,
+                Command::ToggleSpotlight,
+                Command::TogglePointer,
+            ] {
+                command_button(ui, states, command, out);
             }
             ui.label(RichText::new(status).strong().color(look::accent(dark)));
+            if let Some(spot) = self.spotlight {
+                ui.label(format!("spotlight on {}", spot.name()));
+            }
             if let Some(deck) = &self.deck {
                 ui.label(&deck.lesson_title);
             }
@@ -293,14 +346,30 @@ impl PresenterState {
         });
     }
 
-    /// The next slide's title and the speaker's notes.
-    fn speaker_column(&mut self, ui: &mut Ui, note: &str) {
+    /// The next slide's title, the example's bookmarks and the speaker's notes.
+    fn speaker_column(&mut self, ui: &mut Ui, note: &str, bookmarks: &[u64], step: u64, out: &mut Vec<Command>) {
         let next = self.deck.as_ref().and_then(|deck| deck.slides.get(self.slide + 1));
         ui.label(RichText::new("Next slide").small().strong());
         match next {
             Some(next) => ui.label(RichText::new(&next.title).strong()),
             None => ui.label(RichText::new("(the last slide)").italics()),
         };
+        ui.separator();
+        ui.label(RichText::new("Bookmarks").small().strong());
+        if bookmarks.is_empty() {
+            ui.label(RichText::new("None: Bookmark step marks a step to pause at.").small().italics());
+        }
+        ui.horizontal_wrapped(|ui| {
+            let color = look::bookmark(ui.visuals().dark_mode);
+            for &mark in bookmarks {
+                let text = RichText::new(format!("step {}", mark + 1)).color(color);
+                let button = ui.add(egui::Button::selectable(mark == step, text));
+                let label = format!("Bookmark at step {}", mark + 1);
+                if button.accessible_name(&label).on_hover_text(format!("{label}: click to go there")).clicked() {
+                    out.push(Command::GoToStep(mark));
+                }
+            }
+        });
         ui.separator();
         ui.label(RichText::new("Speaker notes").small().strong());
         ScrollArea::vertical().id_salt("speaker_notes").auto_shrink(false).show(ui, |ui| {
@@ -313,9 +382,11 @@ impl PresenterState {
         });
     }
 
-    /// The slide's text and example on the left, the live panel on the right.
+    /// The slide's text and example on the left, the live panel on the right. Where each part went
+    /// is kept in `regions` for Spotlight.
     fn slide_and_panel(&mut self, ui: &mut Ui, live: &mut Live<'_>, line: Option<u32>, salt: &str) -> Vec<Command> {
         let mut out = Vec::new();
+        self.regions.clear();
         let Some(deck) = &self.deck else {
             ui.heading("No lesson is open: open one in the Lesson pane, then start presenter mode again.");
             return out;
@@ -327,7 +398,7 @@ impl PresenterState {
         ui.horizontal_top(|ui| {
             let text_width = width * look::SLIDE_SHARE;
             let column = egui::Layout::top_down(egui::Align::Min);
-            ui.allocate_ui_with_layout(egui::vec2(text_width, height), column, |ui| {
+            let text = ui.allocate_ui_with_layout(egui::vec2(text_width, height), column, |ui| {
                 ui.set_min_size(egui::vec2(text_width, height));
                 Frame::new().inner_margin(Margin::same(look::SLIDE_MARGIN)).show(ui, |ui| {
                     ScrollArea::vertical().id_salt((salt, "slide", self.slide)).auto_shrink(false).show(ui, |ui| {
@@ -343,10 +414,21 @@ impl PresenterState {
                     });
                 });
             });
+            self.regions.note(Spot::Slide, text.response.rect);
             ui.separator();
-            ui.vertical(|ui| out.extend(live_panels(ui, live, panel, salt)));
+            ui.vertical(|ui| out.extend(live_panels(ui, live, panel, salt, &mut self.regions)));
         });
         out
+    }
+
+    /// Spotlight: picks the part under the mouse (if any) and dims everything else in this window.
+    fn shade_unlit(&mut self, ui: &Ui) {
+        let Some(lit) = self.spotlight else { return };
+        let lit = self.regions.under(|rect| ui.rect_contains_pointer(rect)).unwrap_or(lit);
+        self.spotlight = Some(lit);
+        if let Some(rect) = self.regions.rect(lit) {
+            spotlight::shade_around(ui.painter(), ui.max_rect(), rect);
+        }
     }
 
     /// The audience window: a viewport of its own where the platform has them (movable to the
@@ -376,6 +458,10 @@ impl PresenterState {
                 self.audience_open = false;
             }
             out.extend(self.audience_contents(ui, live, status, line));
+            // The room sees the spot wherever the presenter's mouse is, this window included.
+            if self.pointer_shown {
+                pointer_spot(ui.ctx());
+            }
             out
         })
     }
@@ -389,7 +475,9 @@ impl PresenterState {
                 .fill(ui.visuals().panel_fill)
                 .show(ui, |ui| {
                     ui.label(RichText::new(status).strong().color(look::accent(ui.visuals().dark_mode)));
-                    self.slide_and_panel(ui, live, line, "audience")
+                    let out = self.slide_and_panel(ui, live, line, "audience");
+                    self.shade_unlit(ui);
+                    out
                 })
                 .inner
         })
@@ -397,14 +485,34 @@ impl PresenterState {
     }
 }
 
+/// A bar button for a command of the table: its label and tooltip, pressed while its toggle is on.
+fn command_button(ui: &mut Ui, states: &CommandStates, command: Command, out: &mut Vec<Command>) {
+    let Some(spec) = commands::spec_of(&command) else { return };
+    let button = match states.checked(&command) {
+        Some(on) => egui::Button::selectable(on, spec.label),
+        None => egui::Button::new(spec.label),
+    };
+    let tooltip = commands::tooltip(ui.ctx(), spec);
+    let response = ui.add_enabled(states.enabled(&command), button);
+    if response.on_hover_text(&tooltip).on_disabled_hover_text(&tooltip).clicked() {
+        out.push(command);
+    }
+}
+
 /// The lesson's panel, live, with the output below it (unless the panel is the output).
-fn live_panels(ui: &mut Ui, live: &mut Live<'_>, panel: LessonPanel, salt: &str) -> Vec<Command> {
+fn live_panels(
+    ui: &mut Ui,
+    live: &mut Live<'_>,
+    panel: LessonPanel,
+    salt: &str,
+    regions: &mut Regions,
+) -> Vec<Command> {
     let mut out = Vec::new();
     let height = ui.available_height();
     let main_height = if panel == LessonPanel::Output { height } else { height * (1.0 - look::OUTPUT_SHARE) };
     ui.push_id((salt, "live"), |ui| {
         let column = egui::Layout::top_down(egui::Align::Min);
-        ui.allocate_ui_with_layout(egui::vec2(ui.available_width(), main_height), column, |ui| {
+        let main = ui.allocate_ui_with_layout(egui::vec2(ui.available_width(), main_height), column, |ui| {
             ui.set_min_height(main_height);
             out.extend(match panel {
                 LessonPanel::Heap => live.heap.ui(ui, live.model),
@@ -412,18 +520,23 @@ fn live_panels(ui: &mut Ui, live: &mut Live<'_>, panel: LessonPanel, salt: &str)
                 LessonPanel::Modules => live.modules.ui(ui, live.model),
                 LessonPanel::Bytecode => live.bytecode.ui(ui, live.model),
                 LessonPanel::Output => live.output.ui(ui, live.model),
+                LessonPanel::Internals => live.internals.ui(ui, live.model),
             });
         });
+        let main_spot = if panel == LessonPanel::Output { Spot::Output } else { Spot::Panel };
+        regions.note(main_spot, main.response.rect);
         if panel != LessonPanel::Output {
             ui.separator();
+            let below = ui.available_rect_before_wrap();
             out.extend(live.output.ui(ui, live.model));
+            regions.note(Spot::Output, below.with_max_y(ui.min_rect().bottom().max(below.top())));
         }
     });
     out
 }
 
 /// A translucent spot under the mouse, above everything, so the room sees where the presenter points.
-fn pointer_spot(ctx: &egui::Context) {
+pub fn pointer_spot(ctx: &egui::Context) {
     let Some(at) = ctx.pointer_hover_pos() else { return };
     let layer = egui::LayerId::new(egui::Order::Tooltip, egui::Id::unique("presenter_pointer"));
     let painter = ctx.layer_painter(layer);
