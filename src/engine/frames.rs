@@ -126,6 +126,19 @@ pub unsafe fn code_of(frame: *mut ffi::PyFrameObject) -> *mut ffi::PyObject {
     }
 }
 
+/// Asks CPython not to raise `line` events for `frame` (its `f_trace_lines`); its calls, returns
+/// and exceptions are still seen.
+///
+/// # Safety
+/// GIL held; `frame` live; no exception set.
+pub unsafe fn skip_line_events(frame: *mut ffi::PyFrameObject) {
+    unsafe {
+        if ffi::PyObject_SetAttrString(frame.cast(), c"f_trace_lines".as_ptr(), ffi::Py_False()) != 0 {
+            ffi::PyErr_Clear();
+        }
+    }
+}
+
 /// # Safety
 /// GIL held; `frame` live.
 pub unsafe fn line_of(frame: *mut ffi::PyFrameObject) -> u32 {

@@ -188,7 +188,14 @@ impl Recorder {
     ) -> Result<(), AbortReason> {
         unsafe {
             let code = frames::code_of(frame);
-            let Some(info) = self.codes.lookup(code) else { return Ok(()) };
+            let Some(info) = self.codes.lookup(code) else {
+                if event == Event::Call {
+                    // Library code is never a step: spare it a call into the tracer for every line
+                    // it runs (which also keeps import times near what `-X importtime` reports).
+                    frames::skip_line_events(frame);
+                }
+                return Ok(());
+            };
             // Stepping by instruction, the first instruction of a line is its step (same state).
             if event == Event::Line && self.instruction_steps {
                 return Ok(());

@@ -42,13 +42,23 @@ impl Default for Workspace {
 impl Workspace {
     /// The saved layout, if it is one this version can use; else the default layout.
     pub fn from_saved(value: Option<&Value>) -> Self {
-        let tree = value.and_then(saved_tree).unwrap_or_else(default_tree);
-        Workspace { tree }
+        let Some((tree, known)) = value.and_then(|value| Some((saved_tree(value)?, panes_known_to(value)))) else {
+            return Workspace::default();
+        };
+        let mut workspace = Workspace { tree };
+        // A pane this version has and the saved layout's version did not is new to the user, not
+        // closed by them: it joins its neighbours.
+        for pane in Pane::ALL {
+            if !known.contains(&pane) && !workspace.contains(pane) {
+                workspace.insert(pane);
+            }
+        }
+        workspace
     }
 
     pub fn to_value(&self) -> Option<Value> {
         let tree = serde_json::to_value(&self.tree).ok()?;
-        Some(serde_json::json!({ "version": LAYOUT_VERSION, "tree": tree }))
+        Some(serde_json::json!({ "version": LAYOUT_VERSION, "tree": tree, "panes": Pane::ALL }))
     }
 
     /// An empty workspace, to hold the place of the real one while it is borrowed for drawing.
@@ -171,6 +181,16 @@ fn default_tree() -> Tree<Pane> {
         linear.shares.set_share(stack, 0.38);
     }
     Tree::new(egui::Id::unique("workspace"), root, tiles)
+}
+
+/// The panes the app that saved `value` had; layouts from before the list was saved predate the
+/// Internals pane.
+fn panes_known_to(value: &Value) -> Vec<Pane> {
+    match value.get("panes").and_then(|panes| serde_json::from_value::<Vec<Value>>(panes.clone()).ok()) {
+        // Names this version does not know (a newer app's panes) are skipped, not fatal.
+        Some(names) => names.into_iter().filter_map(|name| serde_json::from_value(name).ok()).collect(),
+        None => Pane::ALL.into_iter().filter(|pane| *pane != Pane::Internals).collect(),
+    }
 }
 
 /// A saved layout, if it is whole: the current version, a root, every pane at most once, the editor there.
@@ -307,5 +327,24 @@ mod tests {
         let fallback = Workspace::from_saved(Some(&damaged));
         assert!(fallback.contains(Pane::Progress), "a root that does not exist gives the default layout");
         assert!(Workspace::from_saved(Some(&serde_json::json!("nonsense"))).contains(Pane::Heap));
+    }
+
+    #[test]
+    fn a_pane_new_since_the_layout_was_saved_joins_it_but_a_closed_one_stays_closed() {
+        let mut workspace = Workspace::default();
+        workspace.hide(Pane::Internals);
+        workspace.hide(Pane::Progress);
+        let mut before_internals = workspace.to_value().expect("serialises");
+        before_internals.as_object_mut().expect("an object").remove("panes");
+        let restored = Workspace::from_saved(Some(&before_internals));
+        assert!(restored.contains(Pane::Internals), "new to that layout's app: shown");
+        assert!(!restored.contains(Pane::Progress), "closed by the user: still closed");
+
+        let saved_now = workspace.to_value().expect("serialises");
+        assert!(!Workspace::from_saved(Some(&saved_now)).contains(Pane::Internals), "closed by the user");
+
+        let mut from_a_newer_app = saved_now.clone();
+        from_a_newer_app["panes"].as_array_mut().expect("a list").push(serde_json::json!("Timeline"));
+        assert!(!Workspace::from_saved(Some(&from_a_newer_app)).contains(Pane::Internals));
     }
 }
