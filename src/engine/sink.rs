@@ -21,7 +21,9 @@ pub struct Sink {
 impl Sink {
     pub fn new(file: File, output: Arc<OutputBuffers>) -> Self {
         let sink = Sink {
-            out: Arc::new(Mutex::new(BufWriter::with_capacity(256 * 1024, file))),
+            // Small enough that a fast run's steps reach the reader while it still runs, so the app
+            // (or `pyxray trace`'s JSON writer) works on the other core alongside the tracer.
+            out: Arc::new(Mutex::new(BufWriter::with_capacity(32 * 1024, file))),
             forward_output: Arc::new(AtomicBool::new(false)),
         };
         let flusher = sink.clone();
