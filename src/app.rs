@@ -513,19 +513,10 @@ impl PyxrayApp {
             }
             Command::Notes(command) => self.apply_note_command(command),
             Command::DismissNotice(id) => self.notices.dismiss(id),
-            Command::LoadCode { code, run } => {
-                self.editor.code.clone_from(&code);
-                if let Some(run) = run {
-                    let timeout = match &run {
-                        LessonRun::Example { timeout_ms, .. } => *timeout_ms as f64 / 1000.0,
-                        _ => lessons::DEFAULT_TIMEOUT_SECS,
-                    };
-                    self.start_lesson_run(code, timeout, run);
-                }
-            }
+            Command::LoadCode { code, run } => self.request_program_action(GuardedAction::LessonCode { code, run }),
             Command::CheckPrediction { lesson, index, code } => {
-                self.editor.code.clone_from(&code);
-                self.start_lesson_run(code, lessons::DEFAULT_TIMEOUT_SECS, LessonRun::Predict { lesson, index });
+                let run = Some(LessonRun::Predict { lesson, index });
+                self.request_program_action(GuardedAction::LessonCode { code, run });
             }
             Command::CheckExercise { lesson, exercise, check } => {
                 let code = self.editor.code.clone();
@@ -685,7 +676,7 @@ impl PyxrayApp {
 
     /// Runs code for the lesson pane through the one engine and model, so the panels show it; the
     /// run's end goes back to the pane (`finish_lesson_run`).
-    fn start_lesson_run(&mut self, code: String, timeout_secs: f64, run: LessonRun) {
+    pub(crate) fn start_lesson_run(&mut self, code: String, timeout_secs: f64, run: LessonRun) {
         let mut limits = settings::run_limits(&self.store.settings.get().engine_limits);
         limits.time_limit_secs = timeout_secs;
         let request = RunRequest {

@@ -97,6 +97,33 @@ fn a_lesson_opens_from_the_contents_and_its_example_loads_and_runs() {
 }
 
 #[test]
+fn loading_lesson_code_asks_before_it_replaces_unsaved_work() {
+    let mut harness = harness();
+    click_containing(&mut harness, "Lesson panel", NAMES_TITLE);
+    click_containing(&mut harness, "Lesson panel", "Next: Two names, one object");
+    type_program(&mut harness, "my_work = 42\n");
+
+    click_in(&mut harness, "Example 1", "Load");
+    assert!(harness.query_by_label("Don't save").is_some(), "Load asks first");
+    harness.get_by_label("Cancel").click();
+    settle(&mut harness);
+    assert_eq!(app(&harness).code(), "my_work = 42\n", "Cancel keeps the learner's text");
+
+    click_in(&mut harness, "Example 1", "Load");
+    harness.get_by_label("Don't save").click();
+    settle(&mut harness);
+    let catalog = Catalog::embedded();
+    let example = catalog.lesson(NAMES).and_then(|l| l.examples().next()).map(|e| e.code.clone()).unwrap_or_default();
+    assert_eq!(app(&harness).code(), example, "Don't save lets the example in");
+    assert_eq!(app(&harness).window_title(), "pyxray", "the loaded example counts as nothing to lose");
+
+    // Loaded and untouched, it is replaced by the next Load without a question.
+    click_in(&mut harness, "Example 1", "Run");
+    wait_idle(&mut harness, "the example to run");
+    assert!(harness.query_by_label("Don't save").is_none());
+}
+
+#[test]
 fn predictions_get_a_verdict_right_and_wrong() {
     let mut harness = harness();
     open_section(&mut harness, NAMES_TITLE, "Augmented assignment: mutate or rebind?");

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use super::PyxrayApp;
 use crate::engine::WorkerState;
+use crate::lessons;
+use crate::ui::commands::LessonRun;
 use crate::ui::files::{self, GuardAnswer, GuardedAction, ProgramFile};
 use crate::ui::live::{KeptView, LiveAction, LiveMode};
 use crate::ui::notices::Level;
@@ -93,7 +95,8 @@ impl PyxrayApp {
 
     /// New, Open… and Open recent: asks about unsaved changes first.
     pub(super) fn request_program_action(&mut self, action: GuardedAction) {
-        if self.program.file.is_dirty(&self.editor.code) {
+        let same_text = matches!(&action, GuardedAction::LessonCode { code, .. } if *code == self.editor.code);
+        if self.program.file.is_dirty(&self.editor.code) && !same_text {
             self.program.guarded = Some(action);
         } else {
             self.perform_program_action(action);
@@ -126,6 +129,18 @@ impl PyxrayApp {
                 }
             }
             GuardedAction::OpenPath(path) => self.open_recent(&path),
+            GuardedAction::LessonCode { code, run } => {
+                // The lesson's code is not the file's: Save must not write it over the file.
+                self.program.file.set(None, &code);
+                self.editor.code.clone_from(&code);
+                if let Some(run) = run {
+                    let timeout = match &run {
+                        LessonRun::Example { timeout_ms, .. } => *timeout_ms as f64 / 1000.0,
+                        _ => lessons::DEFAULT_TIMEOUT_SECS,
+                    };
+                    self.start_lesson_run(code, timeout, run);
+                }
+            }
             GuardedAction::Close => {
                 self.program.close_confirmed = true;
                 self.queue_command(crate::ui::Command::Quit);

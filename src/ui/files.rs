@@ -179,6 +179,12 @@ pub enum GuardedAction {
     /// The open dialog comes next.
     OpenFile,
     OpenPath(PathBuf),
+    /// Code from a lesson replaces the program (Load, Run, Step through, checking a prediction),
+    /// then runs if `run` says so.
+    LessonCode {
+        code: String,
+        run: Option<crate::ui::commands::LessonRun>,
+    },
     /// Closing the window (Quit, or its close button).
     Close,
 }
