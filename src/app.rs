@@ -32,6 +32,7 @@ use crate::ui::output::OutputPanel;
 use crate::ui::stack::StackPanel;
 use crate::ui::status::StatusBar;
 use crate::ui::theme;
+use crate::ui::threads::ThreadsPanel;
 use crate::ui::toolbar::Toolbar;
 // Notes, progress and settings: the store and its panels.
 use crate::lessons::Catalog;
@@ -100,6 +101,7 @@ pub struct PyxrayApp {
     modules: ModulesPanel,
     bytecode: BytecodePanel,
     internals: InternalsPanel,
+    threads: ThreadsPanel,
     /// Notes, progress and settings on disk (autosaved by `tick`, flushed on close).
     store: Store,
     /// The catalogue's lessons (ids, titles, what they contain), for notes and progress.
@@ -193,6 +195,7 @@ impl PyxrayApp {
             modules: ModulesPanel::default(),
             bytecode: BytecodePanel::default(),
             internals: InternalsPanel::default(),
+            threads: ThreadsPanel::default(),
         };
         if let Some(text) = folder_notice {
             app.notices.push(Level::Warning, text);
@@ -348,6 +351,7 @@ impl PyxrayApp {
             modules: &mut self.modules,
             bytecode: &mut self.bytecode,
             internals: &mut self.internals,
+            threads: &mut self.threads,
         };
         let view = presenter::PresenterView {
             live,
@@ -793,6 +797,7 @@ impl PaneContents for AppPanes<'_> {
             Pane::Notes => app.notes_ui(ui, self.states),
             Pane::Progress => app.progress.ui(ui, app.store.progress.get(), &app.lessons),
             Pane::Internals => app.internals.ui(ui, &app.model),
+            Pane::Threads => app.threads.ui(ui, &app.model),
         };
         self.commands.extend(produced);
     }

@@ -274,6 +274,7 @@ fn trace_command(
                 failure.get_or_insert(format!("step {} could not be decoded: {err}", lines.steps()));
             }
         },
+        EngineEvent::Concurrency(event) => lines.concurrency(&event),
         EngineEvent::Output { stream: Stream::Stdout, text } => trailing.0.push_str(&text),
         EngineEvent::Output { stream: Stream::Stderr, text } => trailing.1.push_str(&text),
         _ => {}
@@ -350,6 +351,7 @@ pub fn record(engine: &Engine, request: RunRequest) -> Result<TraceStore, String
                 failure.get_or_insert(err.to_string());
             }
         }
+        EngineEvent::Concurrency(event) => store.push_concurrency(event),
         EngineEvent::Output { stream, text } => store.push_output(stream, &text),
         _ => {}
     })?;

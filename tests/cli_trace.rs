@@ -85,3 +85,21 @@ fn the_step_limit_is_honoured() {
     assert_eq!(end["steps"], 25);
     assert_eq!(lines.iter().filter(|l| l["type"] == "step").count(), 25);
 }
+
+#[test]
+fn steps_of_another_thread_name_it_and_show_its_stack() {
+    let code = "import threading\n\ndef work():\n    x = 1\n    return x\n\nt = threading.Thread(target=work, name='helper')\nt.start()\nt.join()\n";
+    let lines = trace(code, &[]);
+    let steps: Vec<&Value> = lines.iter().filter(|l| l["type"] == "step").collect();
+    let in_thread: Vec<&&Value> = steps.iter().filter(|step| step.get("thread").is_some()).collect();
+    // call, line 4, line 5, return: all in the helper thread, with only its own frame.
+    assert_eq!(in_thread.len(), 4, "{steps:?}");
+    for step in &in_thread {
+        assert_eq!(step["thread"], "helper");
+        let stack = step["stack"].as_array().expect("stack");
+        assert_eq!(stack.len(), 1);
+        assert_eq!(stack[0]["function"], "work");
+    }
+    // The main thread's steps have no "thread" field and show the module frame.
+    assert!(steps.iter().filter(|s| s.get("thread").is_none()).all(|s| s["stack"][0]["function"] == "<module>"));
+}

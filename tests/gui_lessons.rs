@@ -383,6 +383,38 @@ fn a_teacher_folder_loads_its_good_lessons_and_lists_the_broken_ones() {
     assert!(harness.query_by_label("Lesson files that did not load").is_none());
 }
 
+/// The concurrency lesson tells the learner to step through its switch-interval example and read the
+/// Threads panel: that must stay a few hundred steps, give each worker its own lane, and with the
+/// one-second interval show all of one worker's bars before any of the other's (it kept the GIL to
+/// the end; a pause in `spin` may still split its bars).
+#[test]
+fn the_concurrency_lessons_switch_interval_example_steps_and_shows_its_threads() {
+    let mut harness = harness();
+    open_section(&mut harness, "Python is not parallel", "Threads, measured");
+    click_in(&mut harness, "Example 2", "Step through");
+    wait_idle(&mut harness, "the example to be recorded");
+    assert!(status_has(&harness, "finished"));
+    let model = app(&harness).model();
+    assert!(model.len() < 500, "{} steps are too many to step through", model.len());
+    let timeline = model.trace.thread_timeline();
+    let mut names = timeline.names.clone();
+    names.sort();
+    assert_eq!(names, ["MainThread", "a, interval 0.0005", "a, interval 1.0", "b, interval 0.0005", "b, interval 1.0"]);
+    for slow in ["a, interval 1.0", "b, interval 1.0"] {
+        let thread = timeline.names.iter().position(|name| name == slow).unwrap_or(usize::MAX);
+        let own: Vec<usize> =
+            (0..timeline.spans.len()).filter(|&i| timeline.spans[i].thread as usize == thread).collect();
+        let (Some(first), Some(last)) = (own.first(), own.last()) else { panic!("{slow} ran no steps") };
+        assert_eq!(own.len(), last - first + 1, "another thread ran between {slow}'s bars: {:?}", timeline.spans);
+    }
+    show_tab(&mut harness, "Threads");
+    assert!(
+        has_text(&harness, "Threads panel", "5 threads ran your code"),
+        "{:?}",
+        texts_in(&harness, "Threads panel")
+    );
+}
+
 #[test]
 fn searching_keeps_the_pane_its_width() {
     let mut harness = harness();

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::protocol::{self, Incoming, PROTOCOL_VERSION, Request, Response, RunRequest};
-use crate::trace::{Disassembly, Outcome, RunEnd, Stream};
+use crate::trace::{ConcurrencyEvent, Disassembly, Outcome, RunEnd, Stream};
 
 /// How long a run may ignore Stop or its time limit before its worker is killed.
 const GRACE: Duration = Duration::from_millis(500);
@@ -29,6 +29,8 @@ pub enum EngineEvent {
     Bytecode(Box<Disassembly>),
     /// One recorded step, still encoded (see `TraceStore::push_encoded`).
     Step(Vec<u8>),
+    /// Threads or asyncio tasks changed from the next step on (see `TraceStore::push_concurrency`).
+    Concurrency(ConcurrencyEvent),
     Output {
         stream: Stream,
         text: String,
@@ -363,6 +365,7 @@ fn read_worker(
                     shared.emit(EngineEvent::Ready { python_version });
                 }
                 Response::Bytecode(disassembly) => shared.emit(EngineEvent::Bytecode(Box::new(disassembly))),
+                Response::Concurrency(event) => shared.emit(EngineEvent::Concurrency(event)),
                 Response::Output { stream, text } => shared.emit(EngineEvent::Output { stream, text }),
                 Response::WaitingForInput { prompt } => {
                     if let Some(run) = shared.lock().run.as_mut() {

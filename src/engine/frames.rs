@@ -290,6 +290,10 @@ pub struct NamespaceEntry {
     key: usize,
     value: usize,
     noise: bool,
+    /// Under a dunder name: noise whatever it is bound to.
+    dunder: bool,
+    /// `PyDict_Next`'s position just past this entry.
+    next_position: ffi::Py_ssize_t,
 }
 
 /// Re-reads a namespace dict against the entries of the last read. When the same names are there in
@@ -305,11 +309,16 @@ pub unsafe fn rebound_in_namespace(
     entries: &mut [NamespaceEntry],
     rebound: &mut Vec<(usize, usize)>,
 ) -> bool {
+    // The leading entries under dunder names (`__name__`, `__builtins__`, ...: most of a module's
+    // dict) are noise whatever they are bound to, so the walk starts past them. Had one of them been
+    // deleted and the table rebuilt since, the entries after it would have moved, and comparing
+    // their keys below sends the caller to a full read.
+    let skipped = entries.iter().take_while(|entry| entry.dunder).count();
     unsafe {
-        let mut position: ffi::Py_ssize_t = 0;
+        let mut position: ffi::Py_ssize_t = skipped.checked_sub(1).map_or(0, |last| entries[last].next_position);
         let mut key: *mut ffi::PyObject = std::ptr::null_mut();
         let mut value: *mut ffi::PyObject = std::ptr::null_mut();
-        let mut seen = 0;
+        let mut seen = skipped;
         let mut shown = 0;
         while ffi::PyDict_Next(dict, &mut position, &mut key, &mut value) != 0 {
             let Some(entry) = entries.get_mut(seen) else { return false };
@@ -318,7 +327,7 @@ pub unsafe fn rebound_in_namespace(
             }
             seen += 1;
             if entry.value != value as usize {
-                if is_noise(key, value) != entry.noise {
+                if (entry.dunder || is_module(value)) != entry.noise {
                     return false;
                 }
                 entry.value = value as usize;
@@ -345,8 +354,15 @@ pub unsafe fn read_namespace(dict: *mut ffi::PyObject, entries: &mut Vec<Namespa
         let mut key: *mut ffi::PyObject = std::ptr::null_mut();
         let mut value: *mut ffi::PyObject = std::ptr::null_mut();
         while ffi::PyDict_Next(dict, &mut position, &mut key, &mut value) != 0 {
-            let noise = is_noise(key, value);
-            entries.push(NamespaceEntry { key: key as usize, value: value as usize, noise });
+            let dunder = is_dunder_key(key);
+            let noise = dunder || is_module(value);
+            entries.push(NamespaceEntry {
+                key: key as usize,
+                value: value as usize,
+                noise,
+                dunder,
+                next_position: position,
+            });
             if !noise {
                 pairs.push((key as usize, value as usize));
             }

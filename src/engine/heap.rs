@@ -383,7 +383,8 @@ impl HeapTracker {
         tracked.in_edges = tracked.in_edges.saturating_sub(1);
         if tracked.in_edges == 0 {
             entry.remove();
-            self.note_gone(ptr);
+            // A leaf never has internals (they are read for non-leaves only): nothing to forget.
+            self.note_pending_gone(ptr);
         }
     }
 
@@ -400,6 +401,11 @@ impl HeapTracker {
 
     fn note_gone(&mut self, ptr: usize) {
         self.forget_internals(ptr);
+        self.note_pending_gone(ptr);
+    }
+
+    /// The object's part of this step's changes: gone (or nothing, if it is new in this step).
+    fn note_pending_gone(&mut self, ptr: usize) {
         match self.pending.entry(ptr) {
             // New in this very step: it was never reported, so there is nothing to report gone.
             Entry::Occupied(entry)

@@ -129,7 +129,12 @@ impl ImportHooks {
 /// Adds what the imports since the last step recorded to that step's `sys.modules` changes: the
 /// timing of each module the step added, and the cache hits.
 pub fn annotate(changes: &mut Vec<ModuleChange>) {
-    let Some((loads, hits)) = with_log(|log| (std::mem::take(&mut log.loads), std::mem::take(&mut log.hits))) else {
+    // Called at every step, and nearly every step imported nothing: look before taking anything.
+    let taken = with_log(|log| {
+        (!log.loads.is_empty() || !log.hits.is_empty())
+            .then(|| (std::mem::take(&mut log.loads), std::mem::take(&mut log.hits)))
+    });
+    let Some(Some((loads, hits))) = taken else {
         return;
     };
     if !loads.is_empty() {

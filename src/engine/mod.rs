@@ -5,9 +5,11 @@
 pub mod client;
 pub mod protocol;
 
+mod asyncio_tasks;
 mod bytecode;
 mod capture;
 mod exceptions;
+mod forks;
 mod frames;
 mod generators;
 mod heap;
@@ -21,6 +23,7 @@ mod reaper;
 mod runner;
 mod sink;
 mod tables;
+mod threads;
 mod tracer;
 mod watchdog;
 pub mod worker;

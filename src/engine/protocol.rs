@@ -9,9 +9,9 @@ use std::io::{self, Read, Write};
 
 use serde::{Deserialize, Serialize};
 
-use crate::trace::{Disassembly, RunEnd, Stream};
+use crate::trace::{ConcurrencyEvent, Disassembly, RunEnd, Stream};
 
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 /// A frame larger than this is treated as a corrupt stream rather than allocated.
 pub const MAX_FRAME_BYTES: u32 = 256 * 1024 * 1024;
 
@@ -112,6 +112,8 @@ pub enum Response {
     },
     /// The program's code objects, disassembled before a traced run starts (before its first step).
     Bytecode(Disassembly),
+    /// Threads or asyncio tasks changed; holds from the next step on.
+    Concurrency(ConcurrencyEvent),
     End(RunEnd),
     /// The worker found itself unusable after the run (a thread still running, `sys.modules`
     /// emptied, ...) and should be replaced before the next one.

@@ -70,6 +70,7 @@ fn execute_inner(py: Python<'_>, request: &RunRequest, context: &WorkerContext) 
     let globals = main.dict();
     globals.set_item("__builtins__", &builtins)?;
     globals.set_item("__file__", request.filename.as_str())?;
+    super::forks::register(py)?;
     let saved = prepare(py, request, context, &main)?;
 
     let memory_guard = MemoryLimit::apply(request.limits.memory_limit_mb);
@@ -91,7 +92,8 @@ fn execute_inner(py: Python<'_>, request: &RunRequest, context: &WorkerContext) 
             heap,
             instruction_steps: request.instruction_steps,
         };
-        unsafe { tracer::install(config, context.output.clone(), context.sink.clone()) };
+        let main_name = super::threads::current_name(py);
+        unsafe { tracer::install(config, context.output.clone(), context.sink.clone(), main_name) };
     }
     // Installed after the stage is set, so only the program's own imports are timed.
     let import_hooks = if request.trace { Some(imports::install(py)) } else { None };
@@ -104,7 +106,15 @@ fn execute_inner(py: Python<'_>, request: &RunRequest, context: &WorkerContext) 
             Ok(())
         }
     };
-    let (steps, _heap_cut) = if request.trace { unsafe { tracer::uninstall() } } else { (0, false) };
+    if super::forks::in_forked_child() {
+        // A child the program forked ran to the end of the program: it ends here, as `python`
+        // would, without speaking for the worker on the protocol stream.
+        leave_forked_child(py, result);
+    }
+    // The main thread's part is over; threads still running stay recorded while they are joined.
+    if request.trace {
+        unsafe { tracer::stop_this_thread() };
+    }
     let imports_left_hooked = match import_hooks {
         Some(Ok(hooks)) => hooks.uninstall(py).err(),
         Some(Err(err)) => {
@@ -147,6 +157,7 @@ fn execute_inner(py: Python<'_>, request: &RunRequest, context: &WorkerContext) 
             }
         }
     }
+    let (steps, _heap_cut) = if request.trace { unsafe { tracer::uninstall() } } else { (0, false) };
     // Processes the program started and left running end with it (see `reaper`).
     let ended = super::reaper::end_own_descendants();
     if ended > 0 {
@@ -210,14 +221,11 @@ fn prepare<'py>(
     };
     let builtins_copy = builtins.dict().copy()?;
 
-    // A program that replaces the trace function would silently end the recording.
+    // A program that replaces the trace function would silently end the recording; threads it
+    // starts get the tracer through the same guard (see `threads`).
     let settrace = if request.trace {
         let original = sys.getattr("settrace")?;
-        let guard = py.eval(
-            c"lambda *args, **kwargs: __import__('sys').stderr.write('pyxray: sys.settrace() is ignored while pyxray records this program\\n')",
-            None,
-            None,
-        )?;
+        let guard = super::threads::hook(py)?;
         sys.setattr("settrace", guard)?;
         Some(original)
     } else {
@@ -254,6 +262,7 @@ fn restore(py: Python<'_>, saved: Saved<'_>) -> PyResult<()> {
     }
     if let Some(settrace) = &saved.settrace {
         saved.sys.setattr("settrace", settrace)?;
+        super::threads::unhook(py)?;
     }
     if let Some(exit) = &saved.os_exit {
         PyModule::import(py, "os")?.setattr("_exit", exit)?;
@@ -266,6 +275,29 @@ fn restore(py: Python<'_>, saved: Saved<'_>) -> PyResult<()> {
     builtins.clear();
     builtins.update(saved.builtins.as_mapping())?;
     Ok(())
+}
+
+/// Ends a forked child that ran off the end of the program: its traceback printed as Python prints
+/// one, its output flushed, exit status 1 after an uncaught exception.
+fn leave_forked_child(py: Python<'_>, result: PyResult<()>) -> ! {
+    let status = match result {
+        Ok(()) => 0,
+        Err(err) if err.is_instance_of::<pyo3::exceptions::PySystemExit>(py) => {
+            let code = err.value(py).getattr("code").ok();
+            code.and_then(|code| code.extract::<i32>().ok()).unwrap_or(0)
+        }
+        Err(err) => {
+            err.print(py);
+            1
+        }
+    };
+    if let Ok(sys) = PyModule::import(py, "sys") {
+        for stream in ["stdout", "stderr"] {
+            let _ = sys.getattr(stream).and_then(|s| s.call_method0("flush"));
+        }
+    }
+    // SAFETY: ends this process at once; nothing of the worker's may run in it.
+    unsafe { libc::_exit(status) }
 }
 
 fn health_problem(py: Python<'_>) -> Option<String> {

@@ -8,23 +8,29 @@
 use std::cell::RefCell;
 use std::ffi::c_int;
 use std::rc::Rc;
+use std::time::Instant;
 
 use pyo3::ffi;
 
+use super::asyncio_tasks::AsyncioWatch;
 use super::bytecode;
 use super::exceptions;
+use super::forks;
 use super::frames::{self, CodeCache, CodeInfo, NamespaceEntry};
 use super::generators;
 use super::heap::{HeapLimits, HeapTracker};
 use super::imports;
 use super::modules::ModuleWatch;
 use super::output::OutputBuffers;
+use super::protocol::Response;
 use super::pyutil;
 use super::sink::Sink;
+use super::threads;
 use super::watchdog::{self, AbortReason};
 use crate::trace::delta::StepWriter;
 use crate::trace::{
-    Binding, Event, ExceptionInfo, Frame, GeneratorPhase, GeneratorState, Internals, Key, TracebackEntry,
+    Binding, ConcurrencyEvent, Event, ExceptionInfo, Frame, FrameUpdate, GeneratorPhase, GeneratorState, Internals,
+    Key, ThreadSwitch, TracebackEntry,
 };
 
 struct LocalRec {
@@ -61,9 +67,29 @@ impl BindingChanges {
     }
 }
 
+/// A thread that ran learner code, numbered in order of its first step (0: the main thread).
+struct ThreadRec {
+    ident: u64,
+    name: String,
+    /// Its name went out with its first `Switch`.
+    announced: bool,
+    /// Its frames while another thread runs (the running thread's are `Recorder::stack`).
+    parked: Vec<FrameRec>,
+}
+
 pub struct Recorder {
     codes: CodeCache,
+    /// The frames of the thread running now.
     stack: Vec<FrameRec>,
+    threads: Vec<ThreadRec>,
+    /// Index in `threads` of the thread whose frames are `stack`, and its ident.
+    current_thread: usize,
+    current_ident: u64,
+    /// When recording began; switches and (once a second thread ran) steps are timed from it.
+    started: Instant,
+    /// When the last step was recorded, in µs; timed only once more than one thread has run.
+    last_step_us: Option<u64>,
+    asyncio: AsyncioWatch,
     /// The top frame returned at the last step; it leaves the stack at this one.
     pop_pending: bool,
     next_frame_id: u64,
@@ -89,9 +115,20 @@ pub struct Recorder {
     instruction_steps: bool,
 }
 
-thread_local! {
-    static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };
-}
+/// A gap this long between two steps of one thread, while several threads exist, ends a span of
+/// the thread timeline (shorter gaps are the tracer's and the interpreter's own work).
+const PAUSE_US: u64 = 1_000;
+
+/// The recorder shared by every thread of the program.
+struct RecorderCell(RefCell<Option<Recorder>>);
+
+// SAFETY: the recorder is only ever touched with the GIL held (from trace callbacks and from
+// install/uninstall), and the GIL lets one thread at a time run; pyxray is not built for
+// free-threaded CPython. A callback that finds it borrowed (a thread switch while the recorder ran
+// Python code for a repr) skips that event rather than wait, since waiting would hold the GIL.
+unsafe impl Sync for RecorderCell {}
+
+static RECORDER: RecorderCell = RecorderCell(RefCell::new(None));
 
 pub struct RecorderConfig {
     pub filename: String,
@@ -100,14 +137,32 @@ pub struct RecorderConfig {
     pub instruction_steps: bool,
 }
 
-/// Installs the tracer for the current (main) thread.
+/// Installs the tracer for the current (main) thread; threads the program starts get it through
+/// `threads::hook`.
 ///
 /// # Safety
 /// GIL held.
-pub unsafe fn install(config: RecorderConfig, output: std::sync::Arc<OutputBuffers>, sink: Sink) {
+pub unsafe fn install(config: RecorderConfig, output: std::sync::Arc<OutputBuffers>, sink: Sink, main_name: String) {
+    // Threads started in an earlier run are not this run's.
+    threads::take_started();
+    let main_thread =
+        ThreadRec { ident: threads::current_ident(), name: main_name, announced: true, parked: Vec::new() };
+    sink.send(&Response::Concurrency(ConcurrencyEvent::Switch(ThreadSwitch {
+        thread: 0,
+        name: Some(main_thread.name.clone()),
+        time_us: 0,
+        left_at_us: None,
+        leaving_keep: 0,
+    })));
     let recorder = Recorder {
         codes: CodeCache::new(&config.filename),
         stack: Vec::new(),
+        current_thread: 0,
+        current_ident: main_thread.ident,
+        threads: vec![main_thread],
+        started: Instant::now(),
+        last_step_us: None,
+        asyncio: AsyncioWatch::default(),
         pop_pending: false,
         next_frame_id: 1,
         resumable_ids: Default::default(),
@@ -127,23 +182,51 @@ pub unsafe fn install(config: RecorderConfig, output: std::sync::Arc<OutputBuffe
         rebound: Vec::new(),
         instruction_steps: config.instruction_steps,
     };
-    RECORDER.with(|cell| *cell.borrow_mut() = Some(recorder));
-    unsafe { ffi::PyEval_SetTrace(Some(trace_function), std::ptr::null_mut()) };
+    if let Ok(mut slot) = RECORDER.0.try_borrow_mut() {
+        *slot = Some(recorder);
+    }
+    unsafe { trace_this_thread() };
 }
 
-/// Removes the tracer; returns how many steps were recorded and whether the heap was cut short.
+/// Traces the calling thread, while a run is recorded.
+///
+/// # Safety
+/// GIL held.
+pub unsafe fn trace_this_thread() {
+    let recording = RECORDER.0.try_borrow().map_or(true, |slot| slot.is_some());
+    if recording && !forks::in_forked_child() {
+        unsafe { ffi::PyEval_SetTrace(Some(trace_function), std::ptr::null_mut()) };
+    }
+}
+
+/// Stops tracing the calling (main) thread; threads still running stay recorded until `uninstall`.
+///
+/// # Safety
+/// GIL held.
+pub unsafe fn stop_this_thread() {
+    unsafe { ffi::PyEval_SetTrace(None, std::ptr::null_mut()) };
+}
+
+/// Ends the recording; returns how many steps were recorded and whether the heap was cut short.
+/// Threads left running keep the trace function, which finds no recorder and does nothing.
 ///
 /// # Safety
 /// GIL held.
 pub unsafe fn uninstall() -> (u64, bool) {
-    unsafe { ffi::PyEval_SetTrace(None, std::ptr::null_mut()) };
-    RECORDER.with(|cell| match cell.borrow_mut().take() {
+    unsafe { stop_this_thread() };
+    let taken = match RECORDER.0.try_borrow_mut() {
+        Ok(mut slot) => slot.take(),
+        Err(_) => None,
+    };
+    match taken {
         Some(mut recorder) => {
+            let time_us = recorder.last_step_us.unwrap_or_else(|| recorder.elapsed_us());
+            recorder.sink.send(&Response::Concurrency(ConcurrencyEvent::Finished { time_us }));
             unsafe { recorder.codes.release() };
             (recorder.steps, recorder.heap.truncated)
         }
         None => (0, false),
-    })
+    }
 }
 
 extern "C" fn trace_function(
@@ -152,6 +235,11 @@ extern "C" fn trace_function(
     what: c_int,
     arg: *mut ffi::PyObject,
 ) -> c_int {
+    if forks::in_forked_child() {
+        // A copy of the worker made by `fork`: its steps are not the run's (see `forks`).
+        unsafe { ffi::PyEval_SetTrace(None, std::ptr::null_mut()) };
+        return 0;
+    }
     if let Some(reason) = watchdog::abort_reason() {
         unsafe { watchdog::raise_abort(reason) };
         return -1;
@@ -164,11 +252,11 @@ extern "C" fn trace_function(
         ffi::PyTrace_OPCODE => Event::Instruction,
         _ => return 0,
     };
-    let verdict = RECORDER.with(|cell| {
-        let Ok(mut slot) = cell.try_borrow_mut() else { return Ok(()) };
-        let Some(recorder) = slot.as_mut() else { return Ok(()) };
+    let verdict = {
+        let Ok(mut slot) = RECORDER.0.try_borrow_mut() else { return 0 };
+        let Some(recorder) = slot.as_mut() else { return 0 };
         unsafe { recorder.on_event(frame, event, arg) }
-    });
+    };
     match verdict {
         Ok(()) => 0,
         Err(reason) => {
@@ -212,9 +300,16 @@ impl Recorder {
             if let Some(root) = self.exception_root.take() {
                 self.heap.drop_edge(root);
             }
+            // A frame that returned at the last step leaves its thread's stack now, whichever thread runs.
             if self.pop_pending {
                 self.pop_pending = false;
                 self.pop_frame();
+            }
+            let ident = threads::current_ident();
+            if ident != self.current_ident || threads::any_started() {
+                self.switch_thread(ident);
+            } else if self.threads.len() > 1 {
+                self.note_pause();
             }
             let mut keep = self.stack.len();
             if event == Event::Call {
@@ -273,6 +368,10 @@ impl Recorder {
                 };
                 encoding = encoding.and(self.writer.pushed_frame(&pushed));
             }
+            if self.threads.len() > 1 {
+                self.refresh_parked_namespaces(&mut changes);
+                self.last_step_us = Some(self.elapsed_us());
+            }
             self.changes = changes;
             let line = self.stack[top].line;
             let offset = frames::offset_of(frame);
@@ -299,14 +398,19 @@ impl Recorder {
             for local in &self.stack[top].locals {
                 self.heap.refresh_refcount(local.value);
             }
+            let parked = self.threads.iter().flat_map(|thread| &thread.parked);
             let roots = self
                 .stack
                 .iter()
+                .chain(parked)
                 .flat_map(|f| f.locals.iter().map(|l| l.value))
                 .chain(self.return_root)
                 .chain(self.exception_root);
             self.heap.mark_from(roots);
             self.note_generators();
+            if let Some(state) = self.asyncio.poll() {
+                self.sink.send(&Response::Concurrency(ConcurrencyEvent::Asyncio(state)));
+            }
             // Written straight into the step's bytes, in the order of `StepDelta`'s fields.
             let objects = self.writer.head(event, line, offset, keep as u32);
             let encoding = encoding.and(self.heap.finish_step(objects));
@@ -321,6 +425,100 @@ impl Recorder {
             }
             self.steps += 1;
             Ok(())
+        }
+    }
+
+    fn elapsed_us(&self) -> u64 {
+        self.started.elapsed().as_micros() as u64
+    }
+
+    /// Another thread runs this step: park the frames of the one that ran the last step, take out
+    /// this one's, and tell the app (before the step) which thread runs and when.
+    fn switch_thread(&mut self, ident: u64) {
+        let time_us = self.elapsed_us();
+        for (started_ident, name) in threads::take_started() {
+            // A new thread may reuse a finished thread's ident: it still gets its own number.
+            self.threads.push(ThreadRec { ident: started_ident, name, announced: false, parked: Vec::new() });
+        }
+        let number = match self.threads.iter().rposition(|thread| thread.ident == ident) {
+            Some(number) => number,
+            None => {
+                // Started some other way than `threading` (then it is not traced), or named late.
+                let number = self.threads.len();
+                self.threads.push(ThreadRec {
+                    ident,
+                    name: format!("thread {number}"),
+                    announced: false,
+                    parked: Vec::new(),
+                });
+                number
+            }
+        };
+        if number == self.current_thread {
+            return;
+        }
+        let leaving_keep = self.stack.len() as u32;
+        let leaving = std::mem::take(&mut self.stack);
+        self.threads[self.current_thread].parked = leaving;
+        self.stack = std::mem::take(&mut self.threads[number].parked);
+        self.current_thread = number;
+        self.current_ident = ident;
+        let thread = &mut self.threads[number];
+        let name = (!thread.announced).then(|| thread.name.clone());
+        thread.announced = true;
+        let switch = ThreadSwitch { thread: number as u32, name, time_us, left_at_us: self.last_step_us, leaving_keep };
+        self.sink.send(&Response::Concurrency(ConcurrencyEvent::Switch(switch)));
+    }
+
+    /// With several threads, a thread that ran no learner code for a while (it slept, blocked, or
+    /// worked in C) starts a new span of the timeline, as if it had been switched to again.
+    fn note_pause(&mut self) {
+        let Some(last) = self.last_step_us else { return };
+        let time_us = self.elapsed_us();
+        if time_us.saturating_sub(last) < PAUSE_US {
+            return;
+        }
+        let switch = ThreadSwitch {
+            thread: self.current_thread as u32,
+            name: None,
+            time_us,
+            left_at_us: Some(last),
+            leaving_keep: self.stack.len() as u32,
+        };
+        self.sink.send(&Response::Concurrency(ConcurrencyEvent::Switch(switch)));
+    }
+
+    /// Module and class bodies of threads not running now share their names with the running one
+    /// (`global` statements): re-read those that changed and tell the app, before the step.
+    unsafe fn refresh_parked_namespaces(&mut self, changes: &mut BindingChanges) {
+        for number in 0..self.threads.len() {
+            if number == self.current_thread || self.threads[number].parked.iter().all(|f| f.namespace.is_none()) {
+                continue;
+            }
+            std::mem::swap(&mut self.stack, &mut self.threads[number].parked);
+            for index in 0..self.stack.len() {
+                if self.stack[index].namespace.is_none() {
+                    continue;
+                }
+                changes.clear();
+                let frame_ptr = self.stack[index].ptr as *mut ffi::PyFrameObject;
+                if unsafe { self.refresh_locals(index, frame_ptr, changes) } {
+                    let rec = &self.stack[index];
+                    let update = FrameUpdate {
+                        index: index as u32,
+                        line: rec.line,
+                        set: changes
+                            .set
+                            .iter()
+                            .map(|&at| Binding { name: rec.locals[at].name.clone(), id: rec.locals[at].value as u64 })
+                            .collect(),
+                        removed: changes.removed.clone(),
+                    };
+                    let event = ConcurrencyEvent::ParkedFrame { thread: number as u32, update };
+                    self.sink.send(&Response::Concurrency(event));
+                }
+            }
+            std::mem::swap(&mut self.stack, &mut self.threads[number].parked);
         }
     }
 

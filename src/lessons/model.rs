@@ -36,11 +36,12 @@ pub enum Panel {
     Bytecode,
     Output,
     Internals,
+    Threads,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 6] =
-        [Panel::Heap, Panel::Stack, Panel::Modules, Panel::Bytecode, Panel::Output, Panel::Internals];
+    pub const ALL: [Panel; 7] =
+        [Panel::Heap, Panel::Stack, Panel::Modules, Panel::Bytecode, Panel::Output, Panel::Internals, Panel::Threads];
 
     /// The name used in front matter.
     pub fn as_str(self) -> &'static str {
@@ -51,6 +52,7 @@ impl Panel {
             Panel::Bytecode => "bytecode",
             Panel::Output => "output",
             Panel::Internals => "internals",
+            Panel::Threads => "threads",
         }
     }
 

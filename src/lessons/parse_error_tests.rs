@@ -147,7 +147,7 @@ fn panels_must_be_known_and_listed_once() {
     assert_error(
         &front("\"a\"", "\"T\"", "1", "[]", "panels = [\"heaps\"]"),
         6,
-        "front matter: unknown panel `heaps` (the panels are heap, stack, modules, bytecode, output, internals)",
+        "front matter: unknown panel `heaps` (the panels are heap, stack, modules, bytecode, output, internals, threads)",
     );
     assert_error(
         &front("\"a\"", "\"T\"", "1", "[]", "panels = [\"heap\", \"heap\"]"),

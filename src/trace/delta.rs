@@ -24,6 +24,10 @@ pub struct StepDelta {
     pub exception: Option<ExceptionInfo>,
     /// Set on `return` steps.
     pub return_value: Option<ObjId>,
+    /// The thread that ran the step (see `Snapshot::thread`). Not part of the encoded step: the
+    /// store fills it in from the thread switches it logged.
+    #[serde(skip)]
+    pub thread: u32,
 }
 
 /// The stack is kept as `keep` bottom frames of the previous step, some of them updated, with new ones pushed.
@@ -537,6 +541,7 @@ mod tests {
                 handled: true,
             }),
             return_value: Some(1234),
+            thread: 0,
         };
         let events = [Event::Call, Event::Line, Event::Return, Event::Exception, Event::Instruction, Event::default()];
         let mut cases = vec![StepDelta::default(), full.clone()];

@@ -162,6 +162,12 @@ impl JsonLines {
         self.out.push(b'\n');
     }
 
+    /// Something about threads or tasks that holds from the next step on. Steps run by a thread
+    /// other than the main one name it in a `"thread"` field.
+    pub fn concurrency(&mut self, event: &super::concurrency::ConcurrencyEvent) {
+        self.state.apply_concurrency(event);
+    }
+
     /// The next step's line. New objects are moved out of `delta` into the state it leads to.
     pub fn step(&mut self, mut delta: StepDelta) {
         let index = self.steps;
@@ -179,6 +185,10 @@ impl JsonLines {
         text::number(out, delta.line.into());
         out.extend_from_slice(b",\"offset\":");
         text::signed(out, delta.offset.into());
+        if self.state.thread != 0 {
+            out.extend_from_slice(b",\"thread\":");
+            text::string(out, self.state.thread_name());
+        }
         out.extend_from_slice(b",\"stack\":[");
         for (i, frame) in self.state.stack.iter().enumerate() {
             if i > 0 {

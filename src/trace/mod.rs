@@ -1,6 +1,7 @@
 //! Plain Rust snapshot types: what the engine records and every panel reads. No pyo3, no egui.
 
 pub mod code;
+pub mod concurrency;
 pub mod delta;
 pub mod hashing;
 pub mod internals;
@@ -12,6 +13,10 @@ pub mod steps;
 pub mod store;
 
 pub use code::{CodeObject, Disassembly, Instruction};
+pub use concurrency::{
+    AsyncTask, AsyncioState, ConcurrencyEvent, ReadyCallback, TaskState, ThreadSpan, ThreadSwitch, ThreadTimeline,
+    ThreadView,
+};
 pub use delta::{FrameUpdate, ModuleChange, ObjectChange, ObjectUpdate, Splice, StackDelta, StepDelta};
 pub use internals::{GeneratorPhase, GeneratorState, HashTable, Internals, Slot, TableEntry, TableKind};
 pub use model::*;

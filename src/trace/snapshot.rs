@@ -4,7 +4,8 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::delta::{ObjectChange, ObjectUpdate, StepDelta};
+use super::concurrency::{AsyncioState, ConcurrencyEvent, ThreadView};
+use super::delta::{FrameUpdate, ObjectChange, ObjectUpdate, StepDelta};
 use super::internals::Internals;
 use super::model::{Event, ExceptionInfo, Frame, HeapObject, Key, ModuleEntry, ObjId, ObjKind};
 
@@ -24,6 +25,13 @@ pub struct Snapshot {
     pub return_value: Option<ObjId>,
     /// The internals recorded for some heap objects (hash tables, paused generators' frames).
     pub internals: HashMap<ObjId, Internals>,
+    /// The thread that ran this step: an index into `threads` (0 is the main thread).
+    pub thread: u32,
+    /// Every thread seen running learner code so far (empty until the first one is named). The
+    /// running thread's frames are `stack`; its entry here holds none.
+    pub threads: Vec<ThreadView>,
+    /// The asyncio event loop running in this step's thread, if any.
+    pub asyncio: Option<AsyncioState>,
 }
 
 impl Snapshot {
@@ -108,25 +116,62 @@ impl Snapshot {
         let keep = (delta.stack.keep as usize).min(self.stack.len());
         self.stack.truncate(keep);
         for update in &delta.stack.updated {
-            let Some(frame) = self.stack.get_mut(update.index as usize) else {
-                continue;
-            };
-            frame.line = update.line;
-            if !update.removed.is_empty() {
-                frame.locals.retain(|binding| !update.removed.contains(&binding.name));
-            }
-            for binding in &update.set {
-                match frame.locals.iter_mut().find(|b| b.name == binding.name) {
-                    Some(existing) => existing.id = binding.id,
-                    None => frame.locals.push(binding.clone()),
-                }
-            }
+            apply_frame_update(&mut self.stack, update);
         }
         self.stack.extend(delta.stack.pushed.iter().cloned());
 
         for change in &delta.modules {
             change.apply_to(&mut self.modules, index);
         }
+    }
+
+    /// Applies something about threads or tasks that holds from this step on (before its delta).
+    pub fn apply_concurrency(&mut self, event: &ConcurrencyEvent) {
+        match event {
+            ConcurrencyEvent::Switch(switch) => {
+                let needed = (switch.thread.max(self.thread) as usize) + 1;
+                if self.threads.len() < needed {
+                    let first_new = self.threads.len();
+                    self.threads.extend(
+                        (first_new..needed)
+                            .map(|index| ThreadView { name: format!("thread {index}"), stack: Vec::new() }),
+                    );
+                }
+                if let Some(name) = &switch.name {
+                    self.threads[switch.thread as usize].name.clone_from(name);
+                }
+                self.stack.truncate(switch.leaving_keep as usize);
+                if switch.thread != self.thread {
+                    let leaving = std::mem::take(&mut self.stack);
+                    self.threads[self.thread as usize].stack = leaving;
+                    self.stack = std::mem::take(&mut self.threads[switch.thread as usize].stack);
+                    self.thread = switch.thread;
+                }
+            }
+            ConcurrencyEvent::ParkedFrame { thread, update } => {
+                if let Some(view) = self.threads.get_mut(*thread as usize) {
+                    apply_frame_update(&mut view.stack, update);
+                }
+            }
+            ConcurrencyEvent::Asyncio(state) => self.asyncio.clone_from(state),
+            ConcurrencyEvent::Finished { .. } => {}
+        }
+    }
+
+    /// Every thread's name and frames (outermost first), the running thread's included, in thread
+    /// order. A program that never started a thread has one, unnamed until the worker names it.
+    pub fn thread_stacks(&self) -> impl Iterator<Item = (u32, &str, &[Frame])> {
+        let running = (self.threads.is_empty()).then_some((0, "MainThread", self.stack.as_slice()));
+        let named = self.threads.iter().enumerate().map(|(index, view)| {
+            let frames = if index as u32 == self.thread { self.stack.as_slice() } else { view.stack.as_slice() };
+            (index as u32, view.name.as_str(), frames)
+        });
+        running.into_iter().chain(named)
+    }
+
+    /// The name of the thread that ran this step.
+    pub fn thread_name(&self) -> &str {
+        self.threads.get(self.thread as usize).map_or("MainThread", |view| view.name.as_str())
     }
 
     pub fn top_frame(&self) -> Option<&Frame> {
@@ -200,6 +245,23 @@ impl Snapshot {
         }
         out.push_str(close);
         active.pop();
+    }
+}
+
+/// Applies a frame's new line and bindings to the frame it names in `stack`.
+fn apply_frame_update(stack: &mut [Frame], update: &FrameUpdate) {
+    let Some(frame) = stack.get_mut(update.index as usize) else {
+        return;
+    };
+    frame.line = update.line;
+    if !update.removed.is_empty() {
+        frame.locals.retain(|binding| !update.removed.contains(&binding.name));
+    }
+    for binding in &update.set {
+        match frame.locals.iter_mut().find(|b| b.name == binding.name) {
+            Some(existing) => existing.id = binding.id,
+            None => frame.locals.push(binding.clone()),
+        }
     }
 }
 

@@ -26,6 +26,8 @@ struct StepFacts {
     line: u32,
     depth: u32,
     event: Event,
+    /// Which thread ran the step: stepping over or out stays in one thread's stack.
+    thread: u32,
 }
 
 /// Line, stack depth and event of every recorded step.
@@ -41,7 +43,7 @@ impl StepIndex {
 
     pub fn push(&mut self, delta: &StepDelta) {
         let depth = delta.stack.keep + delta.stack.pushed.len() as u32;
-        self.steps.push(StepFacts { line: delta.line, depth, event: delta.event });
+        self.steps.push(StepFacts { line: delta.line, depth, event: delta.event, thread: delta.thread });
     }
 
     pub fn len(&self) -> u64 {
@@ -70,6 +72,9 @@ impl StepIndex {
         let here = self.facts(step)?;
         for earlier in (0..step).rev() {
             let facts = self.facts(earlier)?;
+            if facts.thread != here.thread {
+                continue;
+            }
             if facts.depth < here.depth {
                 return None;
             }
@@ -82,26 +87,26 @@ impl StepIndex {
 
     /// Step over: the next step in this frame or an outer one.
     pub fn next_over(&self, step: u64) -> Option<u64> {
-        let depth = self.depth(step)?;
-        self.find_forward(step, |facts| facts.depth <= depth)
+        let here = self.facts(step)?;
+        self.find_forward(step, |facts| facts.thread == here.thread && facts.depth <= here.depth)
     }
 
     /// Step over, backwards: the previous step in this frame or an outer one.
     pub fn previous_over(&self, step: u64) -> Option<u64> {
-        let depth = self.depth(step)?;
-        self.find_backward(step, |facts| facts.depth <= depth)
+        let here = self.facts(step)?;
+        self.find_backward(step, |facts| facts.thread == here.thread && facts.depth <= here.depth)
     }
 
     /// Step out: the first step after this frame has returned.
     pub fn next_out(&self, step: u64) -> Option<u64> {
-        let depth = self.depth(step)?;
-        self.find_forward(step, |facts| facts.depth < depth)
+        let here = self.facts(step)?;
+        self.find_forward(step, |facts| facts.thread == here.thread && facts.depth < here.depth)
     }
 
     /// Step out, backwards: the last step of the caller before this frame was entered.
     pub fn previous_out(&self, step: u64) -> Option<u64> {
-        let depth = self.depth(step)?;
-        self.find_backward(step, |facts| facts.depth < depth)
+        let here = self.facts(step)?;
+        self.find_backward(step, |facts| facts.thread == here.thread && facts.depth < here.depth)
     }
 
     /// The next step that starts running a line with a breakpoint.
@@ -279,6 +284,29 @@ mod tests {
         assert_eq!(index.line_just_run(4), Some(1));
         assert_eq!(index.line_just_run(2), None, "the frame just started");
         assert_eq!(index.line_just_run(3), Some(4));
+    }
+
+    #[test]
+    fn stepping_over_stays_in_the_thread_it_started_in() {
+        // Main at depth 1 (steps 0, 3, 5); a worker thread at depth 1 (steps 1, 2, 4).
+        let mut deltas = vec![
+            step(Event::Line, 10, 0, vec![frame(1, "<module>", 10, &[])]),
+            step(Event::Call, 3, 0, vec![frame(2, "work", 3, &[])]),
+            step(Event::Line, 4, 1, vec![]),
+            step(Event::Line, 11, 1, vec![]),
+            step(Event::Line, 5, 1, vec![]),
+            step(Event::Line, 12, 1, vec![]),
+        ];
+        for (delta, thread) in deltas.iter_mut().zip([0, 1, 1, 0, 1, 0]) {
+            delta.thread = thread;
+        }
+        let index = index(&deltas);
+        assert_eq!(index.next_over(0), Some(3), "the worker's steps are another thread's");
+        assert_eq!(index.next_over(2), Some(4));
+        assert_eq!(index.previous_over(5), Some(3));
+        assert_eq!(index.next_out(2), None, "nothing is outside the worker's own frame");
+        assert_eq!(index.line_just_run(3), Some(10), "the line run before, in the same thread");
+        assert_eq!(index.line_just_run(4), Some(4));
     }
 
     #[test]

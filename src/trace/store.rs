@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use super::concurrency::{ConcurrencyEvent, ThreadTimeline};
 use super::delta::{ModuleChange, StepDelta};
 use super::model::{ModuleEntry, Stream};
 use super::outcome::RunEnd;
@@ -45,6 +46,9 @@ pub struct TraceStore {
     /// Every change to `sys.modules`, by step: the module list is rebuilt from it rather than copied
     /// into every checkpoint (it holds a hundred paths or more).
     module_log: Vec<(u64, ModuleChange)>,
+    /// Thread switches and asyncio states, each logged against the step it comes before (see
+    /// `trace::concurrency`); empty for most programs.
+    concurrency_log: Vec<(u64, ConcurrencyEvent)>,
     /// `(step, state after that step)`, ascending.
     checkpoints: Vec<(u64, Snapshot)>,
     bytes_since_checkpoint: usize,
@@ -90,6 +94,7 @@ impl TraceStore {
         let mut delta: StepDelta = postcard::from_bytes(bytes).map_err(|err| DecodeError(err.to_string()))?;
         let index = self.len();
         self.head.apply_taking(index, &mut delta);
+        delta.thread = self.head.thread;
         if index.is_multiple_of(INDEX_STRIDE) {
             self.index.push(self.deltas.len() as u64);
         }
@@ -113,6 +118,22 @@ impl TraceStore {
             self.bytes_since_checkpoint = 0;
         }
         Ok(delta)
+    }
+
+    /// Logs something about threads or tasks that holds from the next step on.
+    pub fn push_concurrency(&mut self, event: ConcurrencyEvent) {
+        self.head.apply_concurrency(&event);
+        self.concurrency_log.push((self.len(), event));
+    }
+
+    /// Which thread ran when, from the logged thread switches.
+    pub fn thread_timeline(&self) -> ThreadTimeline {
+        ThreadTimeline::build(&self.concurrency_log, self.len())
+    }
+
+    /// Whether the run ran learner code in more than one thread (so far).
+    pub fn is_multithreaded(&self) -> bool {
+        self.head.threads.len() > 1
     }
 
     /// Output that arrived outside a step (after the last one, or in a plain run); it belongs to the newest step.
@@ -153,7 +174,12 @@ impl TraceStore {
     }
 
     fn replay(&self, snapshot: &mut Snapshot, from: u64, to: u64) -> Result<(), DecodeError> {
+        let mut events = self.concurrency_log.partition_point(|(at, _)| *at < from);
         for step in from..=to {
+            while let Some((_, event)) = self.concurrency_log.get(events).filter(|(at, _)| *at == step) {
+                snapshot.apply_concurrency(event);
+                events += 1;
+            }
             let delta: StepDelta =
                 postcard::from_bytes(self.delta_bytes(step)).map_err(|err| DecodeError(err.to_string()))?;
             snapshot.apply(step, &delta);
@@ -233,7 +259,20 @@ impl TraceStore {
                 ModuleChange::Timed { name, import } => 64 + name.len() + import.importer.len(),
             })
             .sum();
-        self.deltas.len() + self.index.len() * std::mem::size_of::<u64>() + checkpoint_bytes + module_bytes
+        // Switches and asyncio states: rare, and small but for the task lists.
+        let concurrency_bytes: usize = self
+            .concurrency_log
+            .iter()
+            .map(|(_, event)| match event {
+                ConcurrencyEvent::Asyncio(Some(state)) => 64 + (state.tasks.len() + state.ready.len()) * 64,
+                _ => 48,
+            })
+            .sum();
+        self.deltas.len()
+            + self.index.len() * std::mem::size_of::<u64>()
+            + checkpoint_bytes
+            + module_bytes
+            + concurrency_bytes
     }
 
     /// The recorded change of step `step` (for panels that show what a step did).
@@ -391,5 +430,73 @@ mod tests {
         let mut store = TraceStore::new();
         assert!(store.push_encoded(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff]).is_err());
         assert!(store.is_empty());
+    }
+
+    /// Two threads taking turns every 7 steps, each counting in its own frame; the waiting main
+    /// thread's module frame is rebound by the worker now and then.
+    #[test]
+    fn thread_switches_replay_exactly_from_any_checkpoint() {
+        use crate::trace::concurrency::ThreadSwitch;
+        let mut store = TraceStore::new();
+        let mut expected = Vec::new();
+        let mut depth = [0u32, 0];
+        let mut running = 0u32;
+        for step in 0..4000u64 {
+            let thread = ((step / 7) % 2) as u32;
+            if thread != running || step == 0 {
+                let name = (step < 14).then(|| ["MainThread", "worker"][thread as usize].to_owned());
+                let switch = ThreadSwitch { thread, name, time_us: step * 10, left_at_us: None, leaving_keep: 1 };
+                store.push_concurrency(ConcurrencyEvent::Switch(switch));
+                running = thread;
+            }
+            if thread == 1 && step % 50 == 3 {
+                let update = FrameUpdate {
+                    index: 0,
+                    line: 9,
+                    set: vec![Binding { name: "shared".into(), id: 7 }],
+                    removed: vec![],
+                };
+                store.push_concurrency(ConcurrencyEvent::ParkedFrame { thread: 0, update });
+            }
+            let id = 10_000 + step;
+            let (keep, pushed, updated) = if depth[thread as usize] == 0 {
+                depth[thread as usize] = 1;
+                let function = if thread == 0 { "<module>" } else { "work" };
+                let frame = Frame {
+                    frame_id: u64::from(thread) + 1,
+                    function: function.into(),
+                    kind: FrameKind::Function,
+                    code: 0,
+                    line: 1,
+                    locals: vec![Binding { name: "n".into(), id }],
+                };
+                (0, vec![frame], vec![])
+            } else {
+                let set = vec![Binding { name: "n".into(), id }];
+                (1, vec![], vec![FrameUpdate { index: 0, line: 2, set, removed: vec![] }])
+            };
+            let delta = StepDelta {
+                line: 2,
+                stack: StackDelta { keep, updated, pushed },
+                objects: vec![ObjectChange::New(id, int(step as i64)), ObjectChange::Gone(id - 1)],
+                ..Default::default()
+            };
+            store.push(&delta).unwrap();
+            expected.push(store.head().clone());
+        }
+        assert!(!store.checkpoints.is_empty());
+        for step in [0u64, 6, 7, 13, 14, 999, 2001, 3998, 1500, 3] {
+            let snap = store.snapshot(step).unwrap().unwrap().clone();
+            let want = &expected[step as usize];
+            assert_eq!((snap.thread, &snap.stack, &snap.threads), (want.thread, &want.stack, &want.threads), "{step}");
+        }
+        let timeline = store.thread_timeline();
+        assert_eq!(timeline.names, ["MainThread", "worker"]);
+        assert_eq!(timeline.spans.len(), 4000 / 7 + 1);
+        assert_eq!(timeline.hand_offs(), 4000 / 7);
+        let late = store.snapshot(3996).unwrap().unwrap().clone();
+        assert_eq!(late.thread_name(), "MainThread");
+        assert_eq!(late.threads[1].stack[0].function, "work");
+        assert!(late.stack[0].locals.iter().any(|b| b.name == "shared"), "the worker's rebinding reached main");
     }
 }

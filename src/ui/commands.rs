@@ -552,6 +552,14 @@ pub static COMMANDS: &[CommandSpec] = &[
         false,
         "Show what CPython keeps inside the selected object: spare capacity, hash table, identity",
     ),
+    spec(
+        Command::ShowPane(Pane::Threads),
+        "Threads",
+        &[key(CMD, Key::Num9)],
+        Menu::View,
+        false,
+        "Show which thread ran when (the GIL hand-offs) and the asyncio event loop's tasks",
+    ),
     after_separator(spec(Command::ToggleLesson, "Lesson pane", &[], Menu::View, false, "Show or hide the lesson pane")),
     spec(
         Command::ResetLayout,

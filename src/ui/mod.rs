@@ -28,6 +28,7 @@ pub mod settings;
 pub mod stack;
 pub mod status;
 pub mod theme;
+pub mod threads;
 pub mod toolbar;
 pub mod workspace;
 
@@ -48,10 +49,11 @@ pub enum Pane {
     Notes,
     Progress,
     Internals,
+    Threads,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 10] = [
+    pub const ALL: [Pane; 11] = [
         Pane::Lesson,
         Pane::Editor,
         Pane::Output,
@@ -62,6 +64,7 @@ impl Pane {
         Pane::Notes,
         Pane::Progress,
         Pane::Internals,
+        Pane::Threads,
     ];
 
     /// The tab title (also the View menu entry).
@@ -77,6 +80,7 @@ impl Pane {
             Pane::Notes => "Notes",
             Pane::Progress => "Progress",
             Pane::Internals => "Internals",
+            Pane::Threads => "Threads",
         }
     }
 
@@ -93,6 +97,7 @@ impl Pane {
             Pane::Notes => "Notes panel",
             Pane::Progress => "Progress panel",
             Pane::Internals => "Internals panel",
+            Pane::Threads => "Threads panel",
         }
     }
 }

@@ -155,6 +155,7 @@ impl Model {
                 }
             }
             EngineEvent::Step(_)
+            | EngineEvent::Concurrency(_)
             | EngineEvent::Bytecode(_)
             | EngineEvent::Output { .. }
             | EngineEvent::WaitingForInput { .. }
@@ -178,6 +179,7 @@ impl Model {
                 }
                 Err(err) => self.notice = Some(Notice::error(err.to_string())),
             },
+            EngineEvent::Concurrency(event) => self.trace.push_concurrency(event),
             EngineEvent::Bytecode(disassembly) => self.bytecode = Some(*disassembly),
             EngineEvent::Output { stream, text } => {
                 self.trace.push_output(stream, &text);

@@ -4,6 +4,9 @@
 //! `finally` block, and the generators that are alive but paused, each with its state and its own
 //! frame's line and locals (off the stack until resumed).
 //!
+//! In a program with several threads, each thread's frames come under its name, the running one
+//! marked; the others wait for the GIL (or have finished).
+//!
 //! Clicking a frame focuses it in the heap diagram; clicking a name selects it for "when did it
 //! change?" (Previous/Next change); clicking a paused generator or one of its locals selects that object.
 
@@ -13,7 +16,7 @@ use egui::{RichText, ScrollArea, TextFormat, Ui};
 use super::commands::{Command, Selection};
 use super::model::Model;
 use super::theme::{self, Palette, REPR_CHARS, space};
-use crate::trace::{Event, ExceptionInfo, FrameKind, GeneratorPhase, Internals, ObjId, ObjKind, Snapshot};
+use crate::trace::{Event, ExceptionInfo, Frame, FrameKind, GeneratorPhase, Internals, ObjId, ObjKind, Snapshot};
 
 #[derive(Default)]
 pub struct StackPanel {
@@ -26,7 +29,9 @@ pub struct StackPanel {
 struct StackView {
     /// "step 4 of 9 · line 3 · line"
     summary: String,
-    frames: Vec<FrameRow>,
+    /// One section per thread, in thread order; a single one (without a header) for a program
+    /// that runs in one thread.
+    threads: Vec<ThreadSection>,
     /// On a return step: the repr of the value returned by the top frame.
     returning: Option<String>,
     /// On an exception step: "ZeroDivisionError: division by zero".
@@ -40,6 +45,14 @@ struct StackView {
     handling: Option<String>,
     /// Generator and coroutine objects that are alive but not running at this step.
     paused: Vec<PausedRow>,
+}
+
+struct ThreadSection {
+    /// "MainThread — running this step", "worker-1 — waiting"; `None` with one thread.
+    header: Option<String>,
+    /// The thread that ran this step: its top frame shows the value returned or the exception.
+    running: bool,
+    frames: Vec<FrameRow>,
 }
 
 struct PausedRow {
@@ -95,39 +108,22 @@ impl StackPanel {
         ui.label(RichText::new(&view.summary).color(palette.weak));
         ui.add_space(space::SECTION / 2.0);
         ScrollArea::vertical().id_salt("stack_scroll").auto_shrink(false).show(ui, |ui| {
-            let top = view.frames.len().saturating_sub(1);
-            for (index, frame) in view.frames.iter().enumerate() {
-                let label = format!("Frame {} line {}", frame.function, frame.line);
-                let builder = egui::UiBuilder::new().accessibility_label(label).accessibility_role(egui::Role::Group);
-                ui.scope_builder(builder, |ui| {
-                    egui::Frame::group(ui.style()).show(ui, |ui| {
-                        ui.set_width(ui.available_width());
-                        let header = frame_header(ui, frame, palette);
-                        if header.clicked() {
-                            commands.push(Command::FocusFrame(frame.frame_id));
-                        }
-                        if frame.locals.is_empty() {
-                            ui.label(RichText::new("no local names yet").color(palette.weak));
-                        }
-                        for local in &frame.locals {
-                            let selection = Selection::Name { frame_id: frame.frame_id, name: local.name.clone() };
-                            let is_selected = selected == Some(&selection);
-                            let response = ui.selectable_label(is_selected, local_job(local, palette)).on_hover_text(
-                                "Select it; Previous/Next change (Ctrl+[ / Ctrl+]) jump to the steps that changed it",
-                            );
-                            if response.clicked() {
-                                commands.push(Command::Select((!is_selected).then_some(selection)));
-                            }
-                        }
-                        if index == top {
-                            if let Some(value) = &view.returning {
-                                ui.label(RichText::new(format!("returns {value}")).color(palette.ok));
-                            }
-                            exception_rows(ui, view, palette);
-                        }
-                    })
-                });
-                ui.add_space(space::SECTION / 2.0);
+            for section in &view.threads {
+                if let Some(header) = &section.header {
+                    let color = if section.running { palette.ok } else { palette.weak };
+                    ui.label(RichText::new(header).strong().color(color));
+                    if section.frames.is_empty() {
+                        ui.label(
+                            RichText::new("no frames of your code now (finished, or inside library code)")
+                                .color(palette.weak),
+                        );
+                    }
+                }
+                let top = section.frames.len().saturating_sub(1);
+                for (index, frame) in section.frames.iter().enumerate() {
+                    let top_of_running = section.running && index == top;
+                    frame_box(ui, view, frame, top_of_running, selected, palette, &mut commands);
+                }
             }
             if !view.paused.is_empty() {
                 ui.label(RichText::new("Paused generators and coroutines").strong());
@@ -138,6 +134,50 @@ impl StackPanel {
         });
         commands
     }
+}
+
+/// One frame: its header, its local names, and on the running thread's top frame the value being
+/// returned or the exception.
+fn frame_box(
+    ui: &mut Ui,
+    view: &StackView,
+    frame: &FrameRow,
+    top_of_running: bool,
+    selected: Option<&Selection>,
+    palette: Palette,
+    commands: &mut Vec<Command>,
+) {
+    let label = format!("Frame {} line {}", frame.function, frame.line);
+    let builder = egui::UiBuilder::new().accessibility_label(label).accessibility_role(egui::Role::Group);
+    ui.scope_builder(builder, |ui| {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            let header = frame_header(ui, frame, palette);
+            if header.clicked() {
+                commands.push(Command::FocusFrame(frame.frame_id));
+            }
+            if frame.locals.is_empty() {
+                ui.label(RichText::new("no local names yet").color(palette.weak));
+            }
+            for local in &frame.locals {
+                let selection = Selection::Name { frame_id: frame.frame_id, name: local.name.clone() };
+                let is_selected = selected == Some(&selection);
+                let response = ui.selectable_label(is_selected, local_job(local, palette)).on_hover_text(
+                    "Select it; Previous/Next change (Ctrl+[ / Ctrl+]) jump to the steps that changed it",
+                );
+                if response.clicked() {
+                    commands.push(Command::Select((!is_selected).then_some(selection)));
+                }
+            }
+            if top_of_running {
+                if let Some(value) = &view.returning {
+                    ui.label(RichText::new(format!("returns {value}")).color(palette.ok));
+                }
+                exception_rows(ui, view, palette);
+            }
+        })
+    });
+    ui.add_space(space::SECTION / 2.0);
 }
 
 /// Under the top frame: the exception raised (the frames it left, its chain) or being handled.
@@ -243,31 +283,29 @@ fn local_job(local: &LocalRow, palette: Palette) -> LayoutJob {
 
 fn build_view(model: &Model, snapshot: &Snapshot) -> StackView {
     let event = snapshot.event.map_or("step", Event::as_str);
-    let summary = format!(
+    let mut summary = format!(
         "step {} of {} · line {} · {event} event · outermost frame first",
         snapshot.index + 1,
         model.len(),
         snapshot.line
     );
-    let frames = snapshot
-        .stack
-        .iter()
-        .map(|frame| FrameRow {
-            frame_id: frame.frame_id,
-            function: frame.function.clone(),
-            line: frame.line,
-            kind: frame.kind,
-            locals: frame
-                .locals
-                .iter()
-                .map(|binding| LocalRow {
-                    name: binding.name.clone(),
-                    repr: one_line(&snapshot.repr_of(binding.id, REPR_CHARS)),
-                    short_id: model.short_ids.label(binding.id),
-                })
-                .collect(),
-        })
-        .collect();
+    let threads = if snapshot.threads.len() > 1 {
+        summary.push_str(&format!(" · {} runs this step", snapshot.thread_name()));
+        snapshot
+            .thread_stacks()
+            .map(|(thread, name, frames)| {
+                let running = thread == snapshot.thread;
+                let state = if running { "running this step" } else { "waiting" };
+                ThreadSection {
+                    header: Some(format!("{name} — {state}")),
+                    running,
+                    frames: frame_rows(model, snapshot, frames),
+                }
+            })
+            .collect()
+    } else {
+        vec![ThreadSection { header: None, running: true, frames: frame_rows(model, snapshot, &snapshot.stack) }]
+    };
     let returning = match (snapshot.event, snapshot.return_value) {
         (Some(Event::Return), Some(id)) => Some(one_line(&snapshot.repr_of(id, REPR_CHARS))),
         _ => None,
@@ -299,7 +337,29 @@ fn build_view(model: &Model, snapshot: &Snapshot) -> StackView {
         })
         .unwrap_or_default();
     let paused = paused_generators(model, snapshot);
-    StackView { summary, frames, returning, raising, traceback, chain, handling, paused }
+    StackView { summary, threads, returning, raising, traceback, chain, handling, paused }
+}
+
+/// One thread's frames as the panel lists them, outermost first.
+fn frame_rows(model: &Model, snapshot: &Snapshot, frames: &[Frame]) -> Vec<FrameRow> {
+    frames
+        .iter()
+        .map(|frame| FrameRow {
+            frame_id: frame.frame_id,
+            function: frame.function.clone(),
+            line: frame.line,
+            kind: frame.kind,
+            locals: frame
+                .locals
+                .iter()
+                .map(|binding| LocalRow {
+                    name: binding.name.clone(),
+                    repr: one_line(&snapshot.repr_of(binding.id, REPR_CHARS)),
+                    short_id: model.short_ids.label(binding.id),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// "ValueError: bad   #0123" (the exception object's short id when it is on the heap).

@@ -529,3 +529,84 @@ impl InternalsPalette {
         InternalsPalette::for_dark_mode(ui.visuals().dark_mode)
     }
 }
+
+/// The Threads pane (`ui::threads`): sizes in points.
+pub mod threads {
+    /// The timeline plot: its height grows by `LANE_HEIGHT` per thread, from `PLOT_MIN_HEIGHT`.
+    pub const PLOT_MIN_HEIGHT: f32 = 120.0;
+    pub const LANE_HEIGHT: f32 = 34.0;
+    /// A span's bar, as a share of its lane (plot units: one lane is 1.0).
+    pub const BAR_WIDTH: f64 = 0.6;
+    /// The outline of the span that holds the step shown.
+    pub const CURRENT_SPAN_OUTLINE: f32 = 2.5;
+    /// The vertical line at the step shown.
+    pub const MARKER_WIDTH: f32 = 1.5;
+    /// Between the y axis's thread names and the plot.
+    pub const AXIS_PAD: f32 = 8.0;
+    /// The list of spans under the plot (scrolls beyond this).
+    pub const SPAN_LIST_HEIGHT: f32 = 180.0;
+    /// Between the pane's sections.
+    pub const GAP: f32 = 8.0;
+}
+
+/// Colours of the Threads pane: one per thread lane (reused round-robin) and one per task state.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ThreadsPalette {
+    pub lanes: [Color32; 6],
+    /// The outline of the span holding the step shown, and the marker at that step.
+    pub current: Color32,
+    pub pending: Color32,
+    pub running: Color32,
+    pub done: Color32,
+    pub cancelled: Color32,
+    pub failed: Color32,
+}
+
+impl ThreadsPalette {
+    pub const DARK: ThreadsPalette = ThreadsPalette {
+        lanes: [
+            Color32::from_rgb(0x58, 0xa6, 0xff),
+            Color32::from_rgb(0x56, 0xd3, 0x64),
+            Color32::from_rgb(0xf2, 0xcc, 0x60),
+            Color32::from_rgb(0xd2, 0xa8, 0xff),
+            Color32::from_rgb(0xff, 0x9f, 0x43),
+            Color32::from_rgb(0x39, 0xc5, 0xcf),
+        ],
+        current: Color32::from_rgb(0xff, 0xff, 0xff),
+        pending: Color32::from_rgb(0xf2, 0xcc, 0x60),
+        running: Color32::from_rgb(0x56, 0xd3, 0x64),
+        done: Color32::from_rgb(0x8b, 0x94, 0x9e),
+        cancelled: Color32::from_rgb(0xd2, 0xa8, 0xff),
+        failed: Color32::from_rgb(0xff, 0x7b, 0x72),
+    };
+
+    pub const LIGHT: ThreadsPalette = ThreadsPalette {
+        lanes: [
+            Color32::from_rgb(0x09, 0x69, 0xda),
+            Color32::from_rgb(0x1a, 0x7f, 0x37),
+            Color32::from_rgb(0x9a, 0x67, 0x00),
+            Color32::from_rgb(0x82, 0x50, 0xdf),
+            Color32::from_rgb(0xc2, 0x4e, 0x00),
+            Color32::from_rgb(0x1b, 0x7c, 0x83),
+        ],
+        current: Color32::from_rgb(0x1f, 0x23, 0x28),
+        pending: Color32::from_rgb(0x9a, 0x67, 0x00),
+        running: Color32::from_rgb(0x1a, 0x7f, 0x37),
+        done: Color32::from_rgb(0x57, 0x60, 0x6a),
+        cancelled: Color32::from_rgb(0x82, 0x50, 0xdf),
+        failed: Color32::from_rgb(0xcf, 0x22, 0x2e),
+    };
+
+    pub fn for_dark_mode(dark: bool) -> ThreadsPalette {
+        if dark { ThreadsPalette::DARK } else { ThreadsPalette::LIGHT }
+    }
+
+    pub fn of(ui: &egui::Ui) -> ThreadsPalette {
+        ThreadsPalette::for_dark_mode(ui.visuals().dark_mode)
+    }
+
+    /// The colour of thread `thread`'s lane.
+    pub fn lane(&self, thread: u32) -> Color32 {
+        self.lanes[thread as usize % self.lanes.len()]
+    }
+}

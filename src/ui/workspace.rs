@@ -23,7 +23,7 @@ const GROUPS: [&[Pane]; 5] = [
     &[Pane::Editor],
     &[Pane::Output, Pane::Bytecode],
     &[Pane::Heap],
-    &[Pane::Stack, Pane::Modules, Pane::Internals],
+    &[Pane::Stack, Pane::Modules, Pane::Internals, Pane::Threads],
 ];
 
 /// The shape the layout is saved in: the tiles and a version, so a future layout format can tell.
@@ -184,12 +184,12 @@ fn default_tree() -> Tree<Pane> {
 }
 
 /// The panes the app that saved `value` had; layouts from before the list was saved predate the
-/// Internals pane.
+/// Internals and Threads panes.
 fn panes_known_to(value: &Value) -> Vec<Pane> {
     match value.get("panes").and_then(|panes| serde_json::from_value::<Vec<Value>>(panes.clone()).ok()) {
         // Names this version does not know (a newer app's panes) are skipped, not fatal.
         Some(names) => names.into_iter().filter_map(|name| serde_json::from_value(name).ok()).collect(),
-        None => Pane::ALL.into_iter().filter(|pane| *pane != Pane::Internals).collect(),
+        None => Pane::ALL.into_iter().filter(|pane| !matches!(pane, Pane::Internals | Pane::Threads)).collect(),
     }
 }
 

@@ -42,7 +42,8 @@ fn a_program_ignoring_sigint_and_sigterm_meets_the_time_limit() {
 #[test]
 fn a_spinning_non_daemon_thread_meets_the_time_limit() {
     let code = "import threading\ndef spin():\n    while True:\n        pass\nthreading.Thread(target=spin).start()\nprint('main done')\n";
-    let run = trace(code, &["--timeout", "2"]);
+    // The thread's steps are recorded too; a step limit out of reach leaves the time limit to end it.
+    let run = trace(code, &["--timeout", "2", "--max-steps", "1000000000"]);
     run.expect_outcome("time_limit").within(secs(8));
     assert!(run.message().contains("thread"), "the message says a thread kept running: {}", run.message());
     assert!(run.stdout.contains("main done"), "{}", run.stdout);

@@ -378,12 +378,23 @@ impl Builder<'_> {
         }
     }
 
+    /// The running thread's frames, then (with several threads) every other thread's, each titled
+    /// with its thread's name, so what only a waiting thread refers to is still drawn as reachable.
     fn frames(&self) -> Vec<FrameBox> {
         let snapshot = self.snapshot();
+        let threaded = snapshot.threads.len() > 1;
+        let last = snapshot.stack.len().saturating_sub(1);
+        let running_name = threaded.then(|| snapshot.thread_name());
+        let running = snapshot.stack.iter().enumerate().map(|(index, frame)| (frame, running_name, index == last));
+        let waiting = snapshot
+            .threads
+            .iter()
+            .enumerate()
+            .filter(|(thread, _)| threaded && *thread as u32 != snapshot.thread)
+            .flat_map(|(_, view)| view.stack.iter().map(|frame| (frame, Some(view.name.as_str()), false)));
         let mut frames = Vec::with_capacity(snapshot.stack.len());
         let mut top = 0.0;
-        let last = snapshot.stack.len().saturating_sub(1);
-        for (index, frame) in snapshot.stack.iter().enumerate() {
+        for (frame, thread, is_top) in running.chain(waiting) {
             let mut specs: Vec<RowSpec> = frame
                 .locals
                 .iter()
@@ -397,7 +408,7 @@ impl Builder<'_> {
                     changed: self.input.changes.bound_names.contains(&(frame.frame_id, binding.name.clone())),
                 })
                 .collect();
-            if index == last
+            if is_top
                 && snapshot.event == Some(Event::Return)
                 && let Some(value) = snapshot.return_value
             {
@@ -411,18 +422,21 @@ impl Builder<'_> {
                     changed: true,
                 });
             }
-            let frame_box = self.frame(frame, specs, top);
+            let frame_box = self.frame(frame, thread, specs, top);
             top = frame_box.rect.bottom() + size::BOX_GAP;
             frames.push(frame_box);
         }
         frames
     }
 
-    fn frame(&self, frame: &Frame, specs: Vec<RowSpec>, top: f32) -> FrameBox {
-        let title = match frame.kind {
+    fn frame(&self, frame: &Frame, thread: Option<&str>, specs: Vec<RowSpec>, top: f32) -> FrameBox {
+        let mut title = match frame.kind {
             FrameKind::Module | FrameKind::Function => frame.function.clone(),
             kind => format!("{} ({})", frame.function, kind.as_str()),
         };
+        if let Some(thread) = thread {
+            title.push_str(&format!(" · {thread}"));
+        }
         let line = format!("line {}", frame.line);
         let header_width = size::PAD * 2.0 + text_width(&title) + size::KEY_GAP + text_width(&line);
         let (rows, rows_width) = self.rows(specs, top + size::HEADER_HEIGHT);

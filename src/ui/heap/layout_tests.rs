@@ -308,3 +308,34 @@ fn changes_of_a_step_are_marked() {
         .collect();
     assert_eq!(badges, ["72 B", "rc 2"]);
 }
+
+#[test]
+fn a_waiting_threads_frames_are_drawn_after_the_running_ones_with_their_objects() {
+    use crate::trace::ThreadView;
+    // The worker runs; the main thread waits in `<module>` holding the only reference to a list.
+    let mut snapshot = aliasing();
+    let main_frames = std::mem::take(&mut snapshot.stack);
+    let worker =
+        Frame { frame_id: 7, function: "work".into(), kind: FrameKind::Function, ..module_frame(&[("n", 102)]) };
+    snapshot.stack.push(worker);
+    snapshot.thread = 1;
+    snapshot.threads = vec![
+        ThreadView { name: "MainThread".into(), stack: main_frames },
+        ThreadView { name: "worker-1".into(), stack: vec![] },
+    ];
+    let diagram = simple(&snapshot);
+    let titles: Vec<&str> = diagram.frames.iter().map(|frame| frame.label.as_str()).collect();
+    assert_eq!(titles, ["frame work · worker-1, line 3: 1 names", "frame <module> · MainThread, line 3: 3 names"]);
+    assert!(diagram.frames[0].rect.bottom() < diagram.frames[1].rect.top(), "stacked, running thread first");
+    assert!(diagram.objects.iter().any(|object| object.id == 200), "the list only the main thread holds is drawn");
+    assert!(
+        diagram
+            .arrows
+            .iter()
+            .any(|arrow| arrow.target == 200 && arrow.source == ArrowSource::Frame { frame: 1, row: 0 })
+    );
+
+    // With one thread the frames carry no thread name.
+    let single = simple(&aliasing());
+    assert_eq!(single.frames[0].label, "frame <module>, line 3: 3 names");
+}

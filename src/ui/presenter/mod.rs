@@ -52,6 +52,7 @@ pub struct Live<'a> {
     pub modules: &'a mut ModulesPanel,
     pub bytecode: &'a mut BytecodePanel,
     pub internals: &'a mut crate::ui::internals::InternalsPanel,
+    pub threads: &'a mut crate::ui::threads::ThreadsPanel,
 }
 
 /// What the presenter draws from, besides its own state.
@@ -521,6 +522,7 @@ fn live_panels(
                 LessonPanel::Bytecode => live.bytecode.ui(ui, live.model),
                 LessonPanel::Output => live.output.ui(ui, live.model),
                 LessonPanel::Internals => live.internals.ui(ui, live.model),
+                LessonPanel::Threads => live.threads.ui(ui, live.model),
             });
         });
         let main_spot = if panel == LessonPanel::Output { Spot::Output } else { Spot::Panel };
