@@ -109,13 +109,14 @@ fn io_bound_threads_hand_the_gil_over_at_each_sleep_and_both_stacks_show() {
     assert_eq!(timeline.names, ["MainThread", "worker-1"]);
     // Three sleeps in each thread: the GIL passes at least once per sleep of the worker and back.
     assert!(stated_hand_offs(&texts) >= 6, "{texts:?}");
-    // The worker gives the GIL away only where it sleeps (until its last span, which returns).
+    // The worker gives the GIL away at each of its three sleeps (a loaded machine may split a span
+    // elsewhere too, by a switch-interval hand-off or a pause of the process).
     let model = app(&harness).model();
     let worker_spans: Vec<_> = timeline.spans.iter().filter(|span| span.thread == 1).collect();
     assert!(worker_spans.len() >= 3, "{worker_spans:?}");
-    for span in &worker_spans[..worker_spans.len() - 1] {
-        assert_eq!(model.steps().line(span.last_step), Some(WORKER_SLEEP_LINE), "span {span:?} ends elsewhere");
-    }
+    let ending_at_sleep =
+        worker_spans.iter().filter(|span| model.steps().line(span.last_step) == Some(WORKER_SLEEP_LINE)).count();
+    assert!(ending_at_sleep >= 3, "{ending_at_sleep} of {worker_spans:?} end at the sleep");
 
     // Clicking the worker's first span in the list goes to its first step.
     let first = worker_spans[0];
